@@ -1,0 +1,150 @@
+using System.Text.RegularExpressions;
+using InvarLock.Sdk;
+using InvarLock.Sdk.Datasets;
+using InvarLock.Sdk.Edits;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Guards;
+using InvarLock.Sdk.Metrics;
+using InvarLock.Sdk.Models;
+using InvarLock.Sdk.Plugins;
+
+namespace InvarLock.Core.Plugins;
+
+/// <summary>The one registry of adapters, guards, edits, dataset providers and metrics, first- and third-party alike.</summary>
+/// <remarks>Names are unique per kind; registering a name twice is an error naming both sources.</remarks>
+public sealed partial class PluginRegistry
+{
+    private readonly Dictionary<(PluginKind, string), PluginEntry> _entries = new();
+    private readonly Dictionary<string, IModelAdapter> _adapters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<IGuard>> _guards = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IEdit> _edits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IDatasetProvider> _datasets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IPrimaryMetric> _metrics = new(StringComparer.Ordinal);
+
+    /// <summary>Every entry, sorted by kind then name.</summary>
+    public IReadOnlyList<PluginEntry> Entries
+    {
+        get
+        {
+            var list = new List<PluginEntry>(_entries.Values);
+            list.Sort((a, b) => a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : string.CompareOrdinal(a.Name, b.Name));
+            return list;
+        }
+    }
+
+    /// <summary>Registers the components of <paramref name="module"/> under <paramref name="source"/>.</summary>
+    public IReadOnlyList<PluginEntry> Register(IPluginModule module, PluginSource source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var registrar = new Registrar(this, source);
+        module.Register(registrar);
+        return registrar.Added;
+    }
+
+    public bool TryGetEntry(PluginKind kind, string name, out PluginEntry entry) =>
+        _entries.TryGetValue((kind, name), out entry!);
+
+    public IReadOnlyList<IModelAdapter> Adapters
+    {
+        get
+        {
+            var names = new List<string>(_adapters.Keys);
+            names.Sort(StringComparer.Ordinal);
+            var list = new List<IModelAdapter>(names.Count);
+            foreach (string n in names)
+            {
+                list.Add(_adapters[n]);
+            }
+            return list;
+        }
+    }
+
+    public IModelAdapter GetAdapter(string name) => Lookup(_adapters, PluginKind.Adapter, name);
+
+    public IGuard CreateGuard(string name) => Lookup(_guards, PluginKind.Guard, name)();
+
+    public IEdit GetEdit(string name) => Lookup(_edits, PluginKind.Edit, name);
+
+    public IDatasetProvider GetDataset(string name) => Lookup(_datasets, PluginKind.Dataset, name);
+
+    public IPrimaryMetric GetMetric(string name) => Lookup(_metrics, PluginKind.Metric, name);
+
+    private T Lookup<T>(Dictionary<string, T> map, PluginKind kind, string name)
+    {
+        if (map.TryGetValue(name, out T? value))
+        {
+            return value;
+        }
+        var known = new List<string>(map.Keys);
+        known.Sort(StringComparer.Ordinal);
+        throw new InvarLockException(ErrorCodes.UnknownPlugin,
+            $"unknown {KindWord(kind)} '{name}'; known: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}");
+    }
+
+    internal static string KindWord(PluginKind kind) => kind switch
+    {
+        PluginKind.Adapter => "adapter",
+        PluginKind.Guard => "guard",
+        PluginKind.Edit => "edit",
+        PluginKind.Dataset => "dataset provider",
+        PluginKind.Metric => "primary metric",
+        _ => kind.ToString(),
+    };
+
+    private void Add(PluginKind kind, PluginDescriptor descriptor, PluginSource source, Action add, List<PluginEntry> added)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        if (!NamePattern().IsMatch(descriptor.Name))
+        {
+            throw new InvarLockException(ErrorCodes.PluginRefused,
+                $"{KindWord(kind)} name '{descriptor.Name}' from {source.Package} is invalid: use lower-case letters, digits and underscores");
+        }
+        if (_entries.TryGetValue((kind, descriptor.Name), out PluginEntry? existing))
+        {
+            throw new InvarLockException(ErrorCodes.PluginRefused,
+                $"duplicate {KindWord(kind)} '{descriptor.Name}': registered by {existing.Source.Package} and again by {source.Package}");
+        }
+        add();
+        var entry = new PluginEntry(kind, descriptor, source);
+        _entries[(kind, descriptor.Name)] = entry;
+        added.Add(entry);
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    private sealed class Registrar(PluginRegistry registry, PluginSource source) : IPluginRegistrar
+    {
+        public List<PluginEntry> Added { get; } = [];
+
+        public void AddAdapter(IModelAdapter adapter)
+        {
+            ArgumentNullException.ThrowIfNull(adapter);
+            registry.Add(PluginKind.Adapter, adapter.Descriptor, source, () => registry._adapters[adapter.Descriptor.Name] = adapter, Added);
+        }
+
+        public void AddGuard(PluginDescriptor descriptor, Func<IGuard> factory)
+        {
+            ArgumentNullException.ThrowIfNull(factory);
+            registry.Add(PluginKind.Guard, descriptor, source, () => registry._guards[descriptor.Name] = factory, Added);
+        }
+
+        public void AddEdit(IEdit edit)
+        {
+            ArgumentNullException.ThrowIfNull(edit);
+            registry.Add(PluginKind.Edit, edit.Descriptor, source, () => registry._edits[edit.Descriptor.Name] = edit, Added);
+        }
+
+        public void AddDataset(IDatasetProvider provider)
+        {
+            ArgumentNullException.ThrowIfNull(provider);
+            registry.Add(PluginKind.Dataset, provider.Descriptor, source, () => registry._datasets[provider.Descriptor.Name] = provider, Added);
+        }
+
+        public void AddMetric(IPrimaryMetric metric)
+        {
+            ArgumentNullException.ThrowIfNull(metric);
+            registry.Add(PluginKind.Metric, metric.Descriptor, source, () => registry._metrics[metric.Descriptor.Name] = metric, Added);
+        }
+    }
+}
