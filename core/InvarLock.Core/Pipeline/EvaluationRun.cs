@@ -1,0 +1,45 @@
+using InvarLock.Core.Policy;
+using InvarLock.Sdk.Edits;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Core.Pipeline;
+
+/// <summary>The raw facts of one evaluation, gathered by <see cref="EvaluationRunner"/>; the report builder turns them
+/// into statistics, gates and a verdict.</summary>
+public sealed record EvaluationRun
+{
+    public required string ToolVersion { get; init; }
+    public required DateTimeOffset StartedUtc { get; init; }
+    public required DateTimeOffset FinishedUtc { get; init; }
+    public required ModelFacts Baseline { get; init; }
+    public required ModelFacts Subject { get; init; }
+    /// <summary>The edit applied to a copy of the baseline, or null when the subject was brought in (BYOE).</summary>
+    public EditResult? Edit { get; init; }
+    public required DatasetFacts Dataset { get; init; }
+    public required WindowPlan Windows { get; init; }
+    /// <summary>Baseline losses, preview arm, in <see cref="WindowPlan.Preview"/> order.</summary>
+    public required IReadOnlyList<WindowLoss> BaselinePreview { get; init; }
+    public required IReadOnlyList<WindowLoss> BaselineFinal { get; init; }
+    /// <summary>Subject losses after guards (and after rollback, when a guard rolled back).</summary>
+    public required IReadOnlyList<WindowLoss> SubjectPreview { get; init; }
+    public required IReadOnlyList<WindowLoss> SubjectFinal { get; init; }
+    public required IReadOnlyList<GuardRecord> Guards { get; init; }
+    /// <summary>True when a guard asked for rollback and the subject's weights were restored from snapshot.</summary>
+    public bool RolledBack { get; init; }
+    /// <summary>True when a guard asked to abort: the metric arms may be empty.</summary>
+    public bool Aborted { get; init; }
+    public required ResolvedPolicy Policy { get; init; }
+    public required int Seed { get; init; }
+    public required string PrimaryMetric { get; init; }
+    public required IReadOnlyList<PluginUse> Plugins { get; init; }
+    public required RunTimings Timings { get; init; }
+    public GuardOverheadMeasurement? GuardOverhead { get; init; }
+    /// <summary>Threads used by the compute kernels.</summary>
+    public required int Threads { get; init; }
+    /// <summary>Compute backend description (name and instruction sets).</summary>
+    public required string ComputeBackend { get; init; }
+    /// <summary>The baseline report the baseline windows and losses were reused from, if any.</summary>
+    public string? BaselineReportPath { get; init; }
+    /// <summary>Warnings the runner raised (pairing in dev, etc.).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

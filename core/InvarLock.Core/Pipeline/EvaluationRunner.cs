@@ -1,0 +1,363 @@
+using System.Diagnostics;
+using System.Text.Json;
+using InvarLock.Core.Plugins;
+using InvarLock.Core.Policy;
+using InvarLock.Sdk.Datasets;
+using InvarLock.Sdk.Edits;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Guards;
+using InvarLock.Sdk.Metrics;
+using InvarLock.Sdk.Models;
+using InvarLock.Sdk.Plugins;
+
+namespace InvarLock.Core.Pipeline;
+
+/// <summary>Runs one evaluation: policy → baseline → windows → guards prepare (baseline) → subject (loaded or edited)
+/// → guards validate (subject) → primary metric on both models over the same windows. Returns the raw facts; the
+/// report builder derives statistics, gates and the verdict.</summary>
+public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runtime)
+{
+    /// <summary>Guard stage names shown in progress.</summary>
+    private const string GuardStage = "guards";
+
+    public EvaluationRun Run(EvaluationRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        observer ??= NullRunObserver.Instance;
+        if ((request.SubjectPath is null) == (request.EditName is null))
+        {
+            throw new InvarLockException(ErrorCodes.Usage, "give exactly one of --subject DIR or --edit NAME");
+        }
+        DateTimeOffset started = DateTimeOffset.UtcNow;
+        var total = Stopwatch.StartNew();
+        var warnings = new List<string>();
+        var used = new List<PluginUse>();
+
+        ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(request.Tier, request.Profile, request.EditName,
+            request.PresetPath, request.PolicyOverrides));
+        int previewCount = request.PreviewCount ?? policy.Profile.PreviewWindows;
+        int finalCount = request.FinalCount ?? policy.Profile.FinalWindows;
+        int stride = request.Stride ?? request.SequenceLength;
+        IPrimaryMetric metric = Use(registry.GetMetric(request.PrimaryMetric), PluginKind.Metric, used);
+        IDatasetProvider dataset = Use(registry.GetDataset(request.DatasetName), PluginKind.Dataset, used);
+        IEdit? edit = request.EditName is null ? null : Use(registry.GetEdit(request.EditName), PluginKind.Edit, used);
+        var guardNames = policy.GuardOrder;
+        foreach (string name in guardNames)
+        {
+            // Resolve every guard name before any work: an unknown guard is an error, never a silent stand-in.
+            registry.CreateGuard(name);
+        }
+
+        // Load the baseline.
+        var phase = Stopwatch.StartNew();
+        observer.StageStarted("load baseline", 0);
+        string baselinePath = FullFolder(request.BaselinePath, "--baseline");
+        IModelAdapter adapter = ChooseAdapter(request.Adapter, baselinePath);
+        Use(adapter, PluginKind.Adapter, used);
+        var loadOptions = new ModelLoadOptions { Threads = request.Threads, AllowRemoteCodeConfig = request.AllowRemoteCodeConfig };
+        using IModel baseline = adapter.Load(baselinePath, loadOptions);
+        observer.StageCompleted("load baseline");
+        double loadSeconds = phase.Elapsed.TotalSeconds;
+
+        // Dataset → token stream → window plan.
+        phase.Restart();
+        observer.StageStarted("tokenize", 0);
+        (DatasetContent content, int[] stream) = LoadStream(dataset, request, baseline.Tokenizer, previewCount + finalCount, stride);
+        var plan = WindowPlan.Create(stream, request.SequenceLength, stride, previewCount, finalCount, content.Source);
+        if (plan.OverlapFraction > 0)
+        {
+            warnings.Add($"windows overlap by {plan.OverlapFraction:P1} (stride {stride} < seq-len {request.SequenceLength})");
+        }
+        observer.StageCompleted("tokenize");
+        double tokenizeSeconds = phase.Elapsed.TotalSeconds;
+        if (request.SequenceLength > baseline.Description.MaxPositions)
+        {
+            throw new InvarLockException(ErrorCodes.Usage,
+                $"--seq-len {request.SequenceLength} exceeds the model's {baseline.Description.MaxPositions} positions");
+        }
+
+        IReadOnlyList<ReadOnlyMemory<int>> calibration = WindowPlan.AsMemory(plan.Preview);
+        var runInfo = new GuardRunInfo(policy.Tier, policy.Profile.Name, request.EditName, request.Seed);
+
+        // Guards prepare on the baseline, before any edit.
+        var guards = new List<(string Name, IGuard Guard, GuardPrepared? Prepared, string? Error, double Seconds)>();
+        observer.StageStarted("guards prepare", guardNames.Count);
+        foreach (string name in guardNames)
+        {
+            IGuard guard = registry.CreateGuard(name);
+            Use(guard.Descriptor, PluginKind.Guard, used);
+            var sw = Stopwatch.StartNew();
+            try
+            {
+                var ctx = new GuardContext(baseline, policy.GuardSection(name), calibration, runInfo) { CancellationToken = cancellationToken };
+                guards.Add((name, guard, guard.Prepare(ctx), null, sw.Elapsed.TotalSeconds));
+            }
+            catch (InvarLockException ex) when (ex.Code == ErrorCodes.InvalidPolicy)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                guards.Add((name, guard, null, $"prepare failed: {ex.GetType().Name}: {ex.Message}", sw.Elapsed.TotalSeconds));
+            }
+            observer.Advanced(1);
+        }
+        observer.StageCompleted("guards prepare");
+
+        // Baseline metric (independent of the subject).
+        phase.Restart();
+        observer.StageStarted("evaluate baseline", plan.Preview.Count + plan.Final.Count);
+        var progress = new ObserverProgress(observer);
+        IReadOnlyList<WindowLoss> basePreview = metric.Score(baseline, calibration, progress, cancellationToken);
+        IReadOnlyList<WindowLoss> baseFinal = metric.Score(baseline, WindowPlan.AsMemory(plan.Final), progress, cancellationToken);
+        observer.StageCompleted("evaluate baseline");
+        double baselineEvalSeconds = phase.Elapsed.TotalSeconds;
+        ModelFacts baselineFacts = Facts(baseline, baselinePath, adapter, baselinePath);
+
+        // The subject: brought in, or an edit of a fresh copy of the baseline.
+        observer.StageStarted("load subject", 0);
+        EditResult? editResult = null;
+        IModel subject;
+        string subjectPath;
+        IModelSnapshot? preEdit = null;
+        if (request.SubjectPath is not null)
+        {
+            subjectPath = FullFolder(request.SubjectPath, "--subject");
+            IModelAdapter subjectAdapter = ChooseAdapter(request.Adapter ?? adapter.Descriptor.Name, subjectPath);
+            subject = subjectAdapter.Load(subjectPath, loadOptions);
+        }
+        else
+        {
+            subjectPath = baselinePath;
+            subject = adapter.Load(baselinePath, loadOptions);
+            preEdit = subject.Snapshot();
+            editResult = edit!.Apply(subject, new EditSpec(
+                request.EditParameters.ValueKind == JsonValueKind.Undefined ? EmptyObject() : request.EditParameters, request.Seed));
+        }
+        observer.StageCompleted("load subject");
+        using IModel subjectModel = subject;
+        if (subject.Tokenizer.Info.Sha256 != baseline.Tokenizer.Info.Sha256)
+        {
+            throw new InvarLockException(ErrorCodes.PairingMismatch,
+                $"{subjectPath}: tokenizer differs from the baseline's ({subject.Tokenizer.Info.Sha256[..12]} vs {baseline.Tokenizer.Info.Sha256[..12]}); windows cannot be paired");
+        }
+        ModelFacts subjectFacts = Facts(subject, subjectPath, adapter, request.SubjectPath is null ? $"{baselinePath} + edit {request.EditName}" : subjectPath);
+
+        // Bare subject (ci/release): the final arm without guard actions, for the overhead gate.
+        double? bareFinalSeconds = null;
+        IReadOnlyList<WindowLoss>? bareFinal = null;
+        using IModelSnapshot beforeGuards = subject.Snapshot();
+        if (policy.Profile.MeasureGuardOverhead)
+        {
+            var bare = Stopwatch.StartNew();
+            bareFinal = metric.Score(subject, WindowPlan.AsMemory(plan.Final), null, cancellationToken);
+            bareFinalSeconds = bare.Elapsed.TotalSeconds;
+        }
+
+        // Guards validate on the subject; the worst action wins.
+        phase.Restart();
+        observer.StageStarted("guards validate", guards.Count);
+        var records = new List<GuardRecord>(guards.Count);
+        GuardAction worst = GuardAction.None;
+        for (int i = 0; i < guards.Count; i++)
+        {
+            var (name, guard, prepared, error, prepSeconds) = guards[i];
+            string source = registry.TryGetEntry(PluginKind.Guard, name, out PluginEntry entry) ? entry.Source.Package : "unknown";
+            var sw = Stopwatch.StartNew();
+            GuardOutcome outcome;
+            if (error is not null)
+            {
+                outcome = FailClosed(error);
+            }
+            else
+            {
+                try
+                {
+                    var ctx = new GuardContext(subject, policy.GuardSection(name), calibration, runInfo) { CancellationToken = cancellationToken };
+                    outcome = guard.Validate(ctx);
+                }
+                catch (InvarLockException ex) when (ex.Code == ErrorCodes.InvalidPolicy)
+                {
+                    throw;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    error = $"validate failed: {ex.GetType().Name}: {ex.Message}";
+                    outcome = FailClosed(error);
+                }
+            }
+            records.Add(new GuardRecord(name, i, source, prepared, outcome, error, prepSeconds, sw.Elapsed.TotalSeconds));
+            if (outcome.Action > worst)
+            {
+                worst = outcome.Action;
+            }
+            observer.Advanced(1);
+        }
+        observer.StageCompleted("guards validate");
+        double guardSeconds = phase.Elapsed.TotalSeconds;
+        foreach (var g in guards)
+        {
+            guardSeconds += g.Seconds;
+        }
+
+        bool rolledBack = false;
+        if (worst == GuardAction.Rollback)
+        {
+            // Undo the edit (edited subjects) or every guard action (brought-in subjects).
+            subject.Restore(preEdit ?? beforeGuards);
+            rolledBack = true;
+        }
+        preEdit?.Dispose();
+        bool aborted = worst == GuardAction.Abort;
+
+        // Subject metric on the same windows.
+        phase.Restart();
+        IReadOnlyList<WindowLoss> subPreview = [];
+        IReadOnlyList<WindowLoss> subFinal = [];
+        GuardOverheadMeasurement? overhead = null;
+        if (!aborted)
+        {
+            observer.StageStarted("evaluate subject", plan.Preview.Count + plan.Final.Count);
+            subPreview = metric.Score(subject, calibration, progress, cancellationToken);
+            var guarded = Stopwatch.StartNew();
+            subFinal = metric.Score(subject, WindowPlan.AsMemory(plan.Final), progress, cancellationToken);
+            observer.StageCompleted("evaluate subject");
+            if (bareFinal is not null)
+            {
+                overhead = new GuardOverheadMeasurement(bareFinal, subFinal, bareFinalSeconds!.Value, guarded.Elapsed.TotalSeconds,
+                    "bare = subject final arm before guard validation; guarded = the same arm after every guard action (VE scaling, rollback)");
+            }
+        }
+        double subjectEvalSeconds = phase.Elapsed.TotalSeconds;
+
+        return new EvaluationRun
+        {
+            ToolVersion = runtime.ToolVersion,
+            StartedUtc = started,
+            FinishedUtc = DateTimeOffset.UtcNow,
+            Baseline = baselineFacts,
+            Subject = subjectFacts,
+            Edit = editResult,
+            Dataset = new DatasetFacts(dataset.Descriptor.Name, content.Source, content.Sha256, stream.Length, request.SequenceLength, stride, request.Seed),
+            Windows = plan,
+            BaselinePreview = basePreview,
+            BaselineFinal = baseFinal,
+            SubjectPreview = subPreview,
+            SubjectFinal = subFinal,
+            Guards = records,
+            RolledBack = rolledBack,
+            Aborted = aborted,
+            Policy = policy,
+            Seed = request.Seed,
+            PrimaryMetric = metric.Descriptor.Name,
+            Plugins = Dedupe(used),
+            Timings = new RunTimings(loadSeconds, tokenizeSeconds, baselineEvalSeconds, subjectEvalSeconds, guardSeconds, total.Elapsed.TotalSeconds),
+            GuardOverhead = overhead,
+            Threads = runtime.Threads,
+            ComputeBackend = runtime.ComputeBackend,
+            Warnings = warnings,
+        };
+    }
+
+    private static GuardOutcome FailClosed(string error) =>
+        new(false, GuardAction.Abort, [new GuardViolation("guard_error", error)], new Dictionary<string, double>());
+
+    private static JsonElement EmptyObject() => JsonSerializer.SerializeToElement(new Dictionary<string, object>());
+
+    private static string FullFolder(string path, string option)
+    {
+        string full = Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+        {
+            throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: {option} folder not found");
+        }
+        return full;
+    }
+
+    private IModelAdapter ChooseAdapter(string? name, string folder)
+    {
+        if (name is not null)
+        {
+            IModelAdapter named = registry.GetAdapter(name);
+            ModelProbe probe = named.Describe(folder);
+            return probe.CanLoad ? named
+                : throw new InvarLockException(ErrorCodes.UnsupportedModel, $"{folder}: adapter {name} cannot load it: {probe.Reason}");
+        }
+        var reasons = new List<string>();
+        foreach (IModelAdapter candidate in registry.Adapters)
+        {
+            ModelProbe probe = candidate.Describe(folder);
+            if (probe.CanLoad)
+            {
+                return candidate;
+            }
+            reasons.Add($"{candidate.Descriptor.Name}: {probe.Reason}");
+        }
+        throw new InvarLockException(ErrorCodes.UnsupportedModel,
+            $"{folder}: no adapter recognises this model ({(reasons.Count == 0 ? "no adapters registered" : string.Join("; ", reasons))})");
+    }
+
+    private static (DatasetContent Content, int[] Stream) LoadStream(IDatasetProvider dataset, EvaluationRequest request, ITokenizer tokenizer,
+        int windows, int stride)
+    {
+        long tokensNeeded = (long)(windows - 1) * stride + request.SequenceLength;
+        // Generated providers honour a size hint; grow it until the stream is long enough (bounded attempts).
+        int hint = (int)Math.Min(int.MaxValue / 2, Math.Max(4096, tokensNeeded * 6));
+        for (int attempt = 0; ; attempt++)
+        {
+            DatasetContent content = dataset.Load(new DatasetSpec(request.DatasetPath, request.Seed, hint));
+            var stream = new List<int>();
+            foreach (string doc in content.Documents)
+            {
+                stream.AddRange(tokenizer.Encode(doc));
+            }
+            if (stream.Count >= tokensNeeded || request.DatasetPath is not null || attempt == 3 || hint >= int.MaxValue / 4)
+            {
+                return (content, stream.ToArray());
+            }
+            hint *= 2;
+        }
+    }
+
+    private static ModelFacts Facts(IModel model, string folder, IModelAdapter adapter, string displayPath) =>
+        new(displayPath, adapter.Descriptor.Name, model.Description.Architecture, model.Description.ParameterCount,
+            ModelDigests.Weights(model.Parameters), ModelDigests.ConfigFile(folder), model.Tokenizer.Info.Sha256,
+            model.Description.Layers, model.Description.VocabSize);
+
+    private T Use<T>(T component, PluginKind kind, List<PluginUse> used) where T : class
+    {
+        Sdk.PluginDescriptor descriptor = component switch
+        {
+            IModelAdapter a => a.Descriptor,
+            IEdit e => e.Descriptor,
+            IDatasetProvider d => d.Descriptor,
+            IPrimaryMetric m => m.Descriptor,
+            Sdk.PluginDescriptor p => p,
+            _ => throw new ArgumentException("unsupported component", nameof(component)),
+        };
+        registry.TryGetEntry(kind, descriptor.Name, out PluginEntry entry);
+        used.Add(new PluginUse(PluginRegistry.KindWord(kind), descriptor.Name, descriptor.Version.ToString(),
+            entry?.Source.Package ?? "unknown", entry?.Source.SignerFingerprint));
+        return component;
+    }
+
+    private static IReadOnlyList<PluginUse> Dedupe(List<PluginUse> used)
+    {
+        var seen = new HashSet<(string, string)>();
+        var list = new List<PluginUse>();
+        foreach (PluginUse u in used)
+        {
+            if (seen.Add((u.Kind, u.Name)))
+            {
+                list.Add(u);
+            }
+        }
+        list.Sort((a, b) => a.Kind != b.Kind ? string.CompareOrdinal(a.Kind, b.Kind) : string.CompareOrdinal(a.Name, b.Name));
+        return list;
+    }
+
+    private sealed class ObserverProgress(IRunObserver observer) : IProgress<int>
+    {
+        public void Report(int value) => observer.Advanced(value);
+    }
+}

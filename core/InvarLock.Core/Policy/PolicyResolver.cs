@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using InvarLock.Sdk.Errors;
+
+namespace InvarLock.Core.Policy;
+
+/// <summary>Resolves the run policy: shipped tiers ⊕ <c>$INVARLOCK_CONFIG_ROOT/runtime/tiers.yaml</c> ⊕ profile ⊕
+/// edit adjustments ⊕ preset ⊕ explicit overrides (later layers win; objects deep-merge, scalars and lists replace).</summary>
+public static class PolicyResolver
+{
+    public static IReadOnlyList<string> Tiers { get; } = ["balanced", "conservative", "aggressive"];
+
+    /// <summary>The default guard chain.</summary>
+    public static IReadOnlyList<string> DefaultGuardOrder { get; } = ["invariants", "spectral", "rmt", "variance", "invariants"];
+
+    private const string ShippedTiersResource = "InvarLock.Core.Policy.tiers.yaml";
+
+    /// <summary>Resolves a policy. <paramref name="environment"/> supplies <c>INVARLOCK_CONFIG_ROOT</c> (defaults to the process environment).</summary>
+    public static ResolvedPolicy Resolve(PolicyRequest request, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        environment ??= Environment.GetEnvironmentVariable;
+        string tier = (request.Tier ?? "balanced").Trim().ToLowerInvariant();
+        ProfileSettings profile = ProfileSettings.For(request.Profile ?? "dev");
+        var sources = new List<string>();
+
+        JsonObject tiers = YamlJson.ParseObject(ReadShippedTiers(), "shipped tiers.yaml");
+        sources.Add("shipped:tiers.yaml");
+        string? root = environment("INVARLOCK_CONFIG_ROOT");
+        if (!string.IsNullOrWhiteSpace(root))
+        {
+            string path = Path.Combine(root, "runtime", "tiers.yaml");
+            if (File.Exists(path))
+            {
+                JsonMerge.Into(tiers, YamlJson.ParseObject(File.ReadAllText(path), path));
+                sources.Add(path);
+            }
+        }
+        if (tiers[tier] is not JsonObject tierNode)
+        {
+            throw new InvarLockException(ErrorCodes.Usage, $"unknown tier '{request.Tier}'; valid tiers: {string.Join(", ", Tiers)}");
+        }
+
+        var doc = new JsonObject
+        {
+            ["tier"] = tier,
+            ["profile"] = profile.Name,
+            ["guard_order"] = ToArray(DefaultGuardOrder),
+            ["metrics"] = new JsonObject(),
+            ["guards"] = new JsonObject(),
+        };
+        JsonMerge.Into(doc, (JsonObject)tierNode.DeepClone());
+
+        // Profile layer: release raises the variance calibration budget; ci_cpu replaces the ratio limit.
+        if (profile.Name == "release")
+        {
+            JsonMerge.Into(doc, new JsonObject { ["guards"] = new JsonObject { ["variance"] = new JsonObject { ["max_calib"] = 320 } } });
+        }
+        if (profile.RatioLimitOverride is double limit)
+        {
+            JsonMerge.Into(doc, new JsonObject { ["metrics"] = new JsonObject { ["pm_ratio"] = new JsonObject { ["ratio_limit_base"] = limit } } });
+        }
+        sources.Add($"profile:{profile.Name}");
+
+        // Edit adjustments.
+        if (request.EditName == "quant_rtn")
+        {
+            JsonMerge.Into(doc, new JsonObject { ["guards"] = new JsonObject { ["rmt"] = new JsonObject { ["deadband"] = 0.15 } } });
+            sources.Add("edit:quant_rtn");
+        }
+
+        if (!string.IsNullOrEmpty(request.PresetPath))
+        {
+            ApplyPreset(doc, request.PresetPath);
+            sources.Add(Path.GetFullPath(request.PresetPath));
+        }
+        foreach (string assignment in request.Overrides)
+        {
+            ApplyOverride(doc, assignment);
+        }
+        if (request.Overrides.Count > 0)
+        {
+            sources.Add("overrides");
+        }
+
+        var order = new List<string>();
+        foreach (JsonNode? n in (JsonArray)doc["guard_order"]!)
+        {
+            order.Add(n?.GetValue<string>() ?? throw new InvarLockException(ErrorCodes.InvalidPolicy, "guard_order: entries must be guard names"));
+        }
+        MetricPolicyValidator.Validate(doc);
+        return new ResolvedPolicy(tier, profile, order, doc, sources);
+    }
+
+    private static string ReadShippedTiers()
+    {
+        using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ShippedTiersResource)
+            ?? throw new InvalidOperationException("shipped tiers.yaml resource is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static void ApplyPreset(JsonObject doc, string presetPath)
+    {
+        string full = Path.GetFullPath(presetPath);
+        if (!File.Exists(full))
+        {
+            throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: preset file not found");
+        }
+        JsonObject preset = YamlJson.ParseObject(File.ReadAllText(full), full);
+        foreach (var (key, value) in preset)
+        {
+            switch (key)
+            {
+                case "guards" when value is JsonObject:
+                case "metrics" when value is JsonObject:
+                    JsonMerge.Into(doc, new JsonObject { [key] = value.DeepClone() });
+                    break;
+                case "guard_order" when value is JsonArray:
+                    doc["guard_order"] = value.DeepClone();
+                    break;
+                case "guards" or "metrics" or "guard_order":
+                    throw new InvarLockException(ErrorCodes.InvalidPolicy, $"{full}: '{key}' has the wrong type");
+                default:
+                    // Other preset sections (dataset, edit, model) are read by the CLI, not the policy.
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Applies one <c>dotted.path=value</c> override; the value is parsed as YAML scalar/flow syntax.</summary>
+    internal static void ApplyOverride(JsonObject doc, string assignment)
+    {
+        int eq = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0)
+        {
+            throw new InvarLockException(ErrorCodes.Usage, $"--policy '{assignment}': expected PATH=VALUE, e.g. guards.spectral.max_caps=3");
+        }
+        string path = assignment[..eq].Trim();
+        string raw = assignment[(eq + 1)..].Trim();
+        string[] parts = path.Split('.');
+        if (parts[0] is not ("guards" or "metrics" or "guard_order"))
+        {
+            throw new InvarLockException(ErrorCodes.Usage, $"--policy '{assignment}': path must start with guards., metrics. or be guard_order");
+        }
+        JsonNode? value = YamlJson.ParseObject($"v: {raw}", "--policy")["v"]?.DeepClone();
+        JsonObject cursor = doc;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (cursor[parts[i]] is not JsonObject next)
+            {
+                next = new JsonObject();
+                cursor[parts[i]] = next;
+            }
+            cursor = next;
+        }
+        cursor[parts[^1]] = value;
+    }
+
+    private static JsonArray ToArray(IReadOnlyList<string> items)
+    {
+        var arr = new JsonArray();
+        foreach (string s in items)
+        {
+            arr.Add(s);
+        }
+        return arr;
+    }
+
+    internal static string Format(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using InvarLock.Sdk;
+using InvarLock.Sdk.Edits;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Edits;
+
+/// <summary>Symmetric per-output-channel round-to-nearest int8 quantize-dequantize of attention and MLP weight matrices.</summary>
+/// <remarks>
+/// <para>Targets are the model's Linear and Conv1D modules of family <c>attn</c> and/or <c>ffn</c> (per <c>scope</c>),
+/// in execution order. Embeddings, norms and the (tied) output head are never touched.</para>
+/// <para>Each output channel gets its own scale s = max(|w|)/127; values become round-half-even(w/s)·s. For
+/// <see cref="ModuleKind.Linear"/> (stored [out, in]) a channel is a row; for <see cref="ModuleKind.Conv1D"/>
+/// (stored [in, out]) it is a column. (The Python reference quantizes per stored row, which for GPT-2 means per
+/// input feature; we quantize per output channel as the edit's name promises.)</para>
+/// </remarks>
+public sealed class QuantRtnEdit : IEdit
+{
+    public PluginDescriptor Descriptor { get; } =
+        new("quant_rtn", new Version(1, 0), "Symmetric per-output-channel round-to-nearest int8 quantization (attention + MLP)");
+
+    public EditResult Apply(IModel model, EditSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(spec);
+        QuantRtnOptions options = QuantRtnOptions.Parse(spec.Parameters);
+
+        var targets = new List<ModuleInfo>();
+        foreach (ModuleInfo m in model.Modules)
+        {
+            if (m.Kind is not (ModuleKind.Linear or ModuleKind.Conv1D))
+            {
+                continue;
+            }
+            bool inScope = options.Scope switch
+            {
+                "ffn" => m.Family == "ffn",
+                "attn" => m.Family == "attn",
+                _ => m.Family is "ffn" or "attn",
+            };
+            if (inScope)
+            {
+                targets.Add(m);
+            }
+            if (options.MaxModules > 0 && targets.Count == options.MaxModules)
+            {
+                break;
+            }
+        }
+
+        var changes = new List<ParameterChange>(targets.Count);
+        var perModule = new JsonObject();
+        long totalParams = 0;
+        foreach (ModuleInfo module in targets)
+        {
+            model.Parameters.TryGet(module.WeightName, out ParameterInfo info);
+            if (info is null || info.Shape.Count != 2)
+            {
+                continue;
+            }
+            Span<float> weight = model.Parameters.GetSpan(module.WeightName);
+            float[] before = weight.ToArray();
+            (int channels, int channelLength, int channelStart, int elementStride) = module.Kind == ModuleKind.Conv1D
+                ? (info.Shape[1], info.Shape[0], 1, info.Shape[1])
+                : (info.Shape[0], info.Shape[1], info.Shape[1], 1);
+            var scratch = new float[channelLength];
+            double scaleMin = double.PositiveInfinity, scaleMax = 0, scaleSum = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                float s = RoundToNearestQuantizer.QuantizeChannel(weight, c * channelStart, channelLength, elementStride,
+                    options.Bitwidth, options.ClampRatio, scratch);
+                scaleMin = Math.Min(scaleMin, s);
+                scaleMax = Math.Max(scaleMax, s);
+                scaleSum += s;
+            }
+            changes.Add(Measure(module.WeightName, before, weight));
+            totalParams += before.Length;
+            perModule[module.Name] = new JsonObject
+            {
+                ["bitwidth"] = options.Bitwidth,
+                ["channels"] = channels,
+                ["params"] = before.Length,
+                ["scale_min"] = scaleMin,
+                ["scale_max"] = scaleMax,
+                ["scale_mean"] = scaleSum / channels,
+            };
+        }
+        changes.Sort((a, b) => string.CompareOrdinal(a.Parameter, b.Parameter));
+        var details = new JsonObject
+        {
+            ["plan_digest"] = $"rtn_quantization_{options.Bitwidth}bit_{options.Scope}",
+            ["bitwidth"] = options.Bitwidth,
+            ["scope"] = options.Scope,
+            ["granularity"] = "per_output_channel",
+            ["rounding"] = "half_to_even",
+            ["clamp_ratio"] = options.ClampRatio,
+            ["max_modules"] = options.MaxModules,
+            ["modules_quantized"] = changes.Count,
+            ["params_quantized"] = totalParams,
+            ["modules"] = perModule,
+        };
+        return new EditResult(Descriptor.Name, changes, details);
+    }
+
+    private static ParameterChange Measure(string name, ReadOnlySpan<float> before, ReadOnlySpan<float> after)
+    {
+        double maxAbs = 0, diffSq = 0, normSq = 0;
+        for (int i = 0; i < before.Length; i++)
+        {
+            double d = (double)after[i] - before[i];
+            maxAbs = Math.Max(maxAbs, Math.Abs(d));
+            diffSq += d * d;
+            normSq += (double)before[i] * before[i];
+        }
+        return new ParameterChange(name, before.Length, maxAbs, normSq > 0 ? Math.Sqrt(diffSq / normSq) : 0);
+    }
+}

@@ -1,0 +1,133 @@
+using InvarLock.Core.Policy;
+using InvarLock.Sdk.Errors;
+
+namespace InvarLock.Core.Tests.Policy;
+
+public sealed class PolicyResolverTests
+{
+    private static ResolvedPolicy Resolve(string? tier = null, string? profile = null, string? edit = null, string? preset = null,
+        IReadOnlyList<string>? overrides = null, Func<string, string?>? env = null) =>
+        PolicyResolver.Resolve(new PolicyRequest(tier, profile, edit, preset, overrides ?? []), env ?? (_ => null));
+
+    [Theory]
+    [InlineData("balanced", 1.10, 0.20)]
+    [InlineData("conservative", 1.05, 0.12)]
+    [InlineData("aggressive", 1.20, 0.30)]
+    public void Resolve_Tier_UsesTierMetricNumbers(string tier, double ratioLimit, double tailMax)
+    {
+        ResolvedPolicy policy = Resolve(tier);
+        Assert.Equal(ratioLimit, policy.MetricNumber("pm_ratio.ratio_limit_base"));
+        Assert.Equal(tailMax, policy.MetricNumber("pm_tail.quantile_max"));
+        Assert.Equal(["invariants", "spectral", "rmt", "variance", "invariants"], policy.GuardOrder);
+    }
+
+    [Fact]
+    public void Resolve_NoTier_DefaultsToBalancedDev()
+    {
+        ResolvedPolicy policy = Resolve();
+        Assert.Equal("balanced", policy.Tier);
+        Assert.Equal("dev", policy.Profile.Name);
+        Assert.Equal(64, policy.Profile.PreviewWindows);
+    }
+
+    [Fact]
+    public void Resolve_UnknownTier_ThrowsUsageListingTiers()
+    {
+        var ex = Assert.Throws<InvarLockException>(() => Resolve("reckless"));
+        Assert.Equal(ErrorCodes.Usage, ex.Code);
+        Assert.Contains("balanced, conservative, aggressive", ex.Message);
+    }
+
+    [Fact]
+    public void Resolve_QuantRtnEdit_WidensRmtDeadband()
+    {
+        Assert.Equal(0.10, Resolve().GuardSection("rmt").GetProperty("deadband").GetDouble());
+        Assert.Equal(0.15, Resolve(edit: "quant_rtn").GuardSection("rmt").GetProperty("deadband").GetDouble());
+    }
+
+    [Fact]
+    public void Resolve_ReleaseProfile_RaisesVarianceCalibrationBudget()
+    {
+        ResolvedPolicy policy = Resolve(profile: "release");
+        Assert.Equal(320, policy.GuardSection("variance").GetProperty("max_calib").GetInt32());
+        Assert.Equal(400, policy.Profile.FinalWindows);
+        Assert.True(policy.Profile.Strict);
+    }
+
+    [Fact]
+    public void Resolve_CiCpuProfile_ReplacesRatioLimit()
+    {
+        Assert.Equal(1.15, Resolve(profile: "ci_cpu").MetricNumber("pm_ratio.ratio_limit_base"));
+    }
+
+    [Fact]
+    public void Resolve_Override_WinsOverTierAndEdit()
+    {
+        ResolvedPolicy policy = Resolve(edit: "quant_rtn", overrides: ["guards.rmt.deadband=0.2", "guards.spectral.max_caps=3"]);
+        Assert.Equal(0.2, policy.GuardSection("rmt").GetProperty("deadband").GetDouble());
+        Assert.Equal(3, policy.GuardSection("spectral").GetProperty("max_caps").GetInt32());
+        // Siblings survive a deep merge.
+        Assert.Equal(1.5, policy.GuardSection("rmt").GetProperty("margin").GetDouble());
+    }
+
+    [Fact]
+    public void Resolve_Preset_MergesGuardsAndReplacesOrder()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"preset-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "guard_order: [invariants, spectral]\nguards:\n  spectral:\n    deadband: 0.2\ndataset: { provider: synthetic }\n");
+        try
+        {
+            ResolvedPolicy policy = Resolve(preset: path);
+            Assert.Equal(["invariants", "spectral"], policy.GuardOrder);
+            Assert.Equal(0.2, policy.GuardSection("spectral").GetProperty("deadband").GetDouble());
+            Assert.Equal(0.95, policy.GuardSection("spectral").GetProperty("sigma_quantile").GetDouble());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Resolve_ConfigRoot_TiersFileOverridesShipped()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"cfg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(root, "runtime"));
+        File.WriteAllText(Path.Combine(root, "runtime", "tiers.yaml"), "balanced:\n  metrics:\n    pm_ratio:\n      ratio_limit_base: 1.3\n");
+        try
+        {
+            ResolvedPolicy policy = Resolve(env: name => name == "INVARLOCK_CONFIG_ROOT" ? root : null);
+            Assert.Equal(1.3, policy.MetricNumber("pm_ratio.ratio_limit_base"));
+            Assert.Equal(50000, policy.MetricNumber("pm_ratio.min_tokens"));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Theory]
+    [InlineData("metrics.pm_ratio.ratio_limit_base=0.9", "metrics.pm_ratio.ratio_limit_base")]
+    [InlineData("metrics.pm_tail.quantile=2", "metrics.pm_tail.quantile")]
+    [InlineData("metrics.pm_tail.mode=loud", "metrics.pm_tail.mode")]
+    public void Resolve_InvalidMetricValue_ThrowsWithKeyPath(string assignment, string keyPath)
+    {
+        var ex = Assert.Throws<InvarLockException>(() => Resolve(overrides: [assignment]));
+        Assert.Equal(ErrorCodes.InvalidPolicy, ex.Code);
+        Assert.StartsWith(keyPath, ex.Message);
+    }
+
+    [Fact]
+    public void Resolve_OverrideWithoutEquals_ThrowsUsage()
+    {
+        var ex = Assert.Throws<InvarLockException>(() => Resolve(overrides: ["guards.rmt.deadband"]));
+        Assert.Equal(ErrorCodes.Usage, ex.Code);
+    }
+
+    [Fact]
+    public void For_UnknownProfile_Throws()
+    {
+        var ex = Assert.Throws<InvarLockException>(() => ProfileSettings.For("prod"));
+        Assert.Contains("dev, ci, ci_cpu, release", ex.Message);
+    }
+}
