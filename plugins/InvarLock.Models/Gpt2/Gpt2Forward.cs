@@ -1,0 +1,317 @@
+using System.Numerics.Tensors;
+using InvarLock.Compute;
+using InvarLock.Models.HuggingFace;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Models.Gpt2;
+
+/// <summary>The GPT-2 forward pass with scratch buffers reused across windows (grown to the longest window seen).</summary>
+/// <remarks>Not thread-safe: one window at a time. Per window the only allocations are none: all activations live in
+/// the scratch buffers, and the output head is computed in vocabulary chunks with an online log-sum-exp, so at most
+/// <c>tokens × <see cref="VocabChunk"/></c> logits exist at once.</remarks>
+internal sealed class Gpt2Forward
+{
+    /// <summary>Vocabulary columns per output-head GEMM.</summary>
+    internal const int VocabChunk = 2048;
+
+    /// <summary>Query rows per attention task.</summary>
+    private const int QueryBlock = 64;
+
+    private readonly Gpt2Config _config;
+    private readonly int _threads;
+    private readonly bool _exactGelu;
+    private int _capacity;
+    private float[] _x = [];
+    private float[] _h = [];
+    private float[] _qkv = [];
+    private float[] _attn = [];
+    private float[] _proj = [];
+    private float[] _ff = [];
+    private float[] _logits = [];
+    private float[][] _scores = [];
+    private double[] _rowMax = [];
+    private double[] _rowSum = [];
+    private float[] _target = [];
+
+    internal Gpt2Forward(Gpt2Config config, int threads)
+    {
+        _config = config;
+        _threads = Math.Max(1, threads);
+        _exactGelu = config.ActivationFunction == "gelu";
+    }
+
+    /// <summary>Next-token loss of one window: Σ over positions 0..T−2 of −log p(token[t+1] | tokens[..t]).</summary>
+    internal WindowLoss WindowLoss(Gpt2Weights weights, ReadOnlySpan<int> tokens, int windowIndex, TapPlan? taps)
+    {
+        int length = tokens.Length;
+        if (length == 0)
+        {
+            return new WindowLoss(0.0, 0);
+        }
+        RunTrunk(weights, tokens, windowIndex, taps);
+        if (taps is not null && taps.Wants(taps.HeadIndex))
+        {
+            float[] full = new float[checked(length * _config.VocabSize)];
+            HeadLogits(weights, length, full);
+            taps.Deliver(taps.HeadIndex, windowIndex, full, length, _config.VocabSize);
+        }
+        int predictions = length - 1;
+        if (predictions == 0)
+        {
+            return new WindowLoss(0.0, 0);
+        }
+        return new WindowLoss(HeadLoss(weights, tokens, predictions), predictions);
+    }
+
+    /// <summary>The logits of every position, [T, vocab] row-major.</summary>
+    internal float[] Logits(Gpt2Weights weights, ReadOnlySpan<int> tokens)
+    {
+        int length = tokens.Length;
+        var logits = new float[length * _config.VocabSize];
+        if (length == 0)
+        {
+            return logits;
+        }
+        RunTrunk(weights, tokens, 0, null);
+        HeadLogits(weights, length, logits);
+        return logits;
+    }
+
+    /// <summary>Embeddings, every block and the final layer norm; leaves ln_f's output in <see cref="_h"/>.</summary>
+    private void RunTrunk(Gpt2Weights w, ReadOnlySpan<int> tokens, int windowIndex, TapPlan? taps)
+    {
+        Gpt2Config c = _config;
+        int t = tokens.Length;
+        int d = c.NEmbd;
+        if (t > c.NPositions)
+        {
+            throw new InvarLockException(ErrorCodes.Usage,
+                $"gpt2: window {windowIndex} has {t} tokens; the model supports at most {c.NPositions} (n_positions)");
+        }
+        foreach (int id in tokens)
+        {
+            if ((uint)id >= (uint)c.VocabSize)
+            {
+                throw new InvarLockException(ErrorCodes.Usage,
+                    $"gpt2: window {windowIndex} holds token id {id}, outside the vocabulary [0, {c.VocabSize})");
+            }
+        }
+        EnsureCapacity(t);
+        Span<float> x = _x.AsSpan(0, t * d);
+        Span<float> h = _h.AsSpan(0, t * d);
+        ReadOnlySpan<float> positions = w.PositionEmbedding.AsSpan(0, t * d);
+
+        // Embeddings: x = wte[token] + wpe[position].
+        for (int i = 0; i < t; i++)
+        {
+            w.TokenEmbedding.AsSpan(tokens[i] * d, d).CopyTo(h.Slice(i * d, d));
+        }
+        Tap(taps, 0, windowIndex, h, t, d);
+        Tap(taps, 1, windowIndex, positions, t, d);
+        TensorPrimitives.Add(h, positions, x);
+
+        for (int layer = 0; layer < c.NLayer; layer++)
+        {
+            Gpt2BlockWeights b = w.Blocks[layer];
+            int module = 2 + 6 * layer;
+            // Attention sub-block.
+            LayerNorm.Apply(x, h, t, d, b.Ln1Weight, b.Ln1Bias, c.LayerNormEpsilon);
+            Tap(taps, module, windowIndex, h, t, d);
+            Span<float> qkv = _qkv.AsSpan(0, t * 3 * d);
+            Gemm.MatMul(h, b.AttnWeight, qkv, t, d, 3 * d, b.AttnBias, threads: _threads);
+            Tap(taps, module + 1, windowIndex, qkv, t, 3 * d);
+            Attention(t);
+            Span<float> proj = _proj.AsSpan(0, t * d);
+            Gemm.MatMul(_attn.AsSpan(0, t * d), b.AttnProjWeight, proj, t, d, d, b.AttnProjBias, threads: _threads);
+            Tap(taps, module + 2, windowIndex, proj, t, d);
+            TensorPrimitives.Add(x, proj, x);
+            // MLP sub-block.
+            LayerNorm.Apply(x, h, t, d, b.Ln2Weight, b.Ln2Bias, c.LayerNormEpsilon);
+            Tap(taps, module + 3, windowIndex, h, t, d);
+            int inner = c.InnerSize;
+            Span<float> ff = _ff.AsSpan(0, t * inner);
+            Gemm.MatMul(h, b.FcWeight, ff, t, d, inner, b.FcBias, threads: _threads);
+            Tap(taps, module + 4, windowIndex, ff, t, inner);
+            if (_exactGelu)
+            {
+                Activations.GeluErf(ff, ff, _threads);
+            }
+            else
+            {
+                Activations.GeluTanh(ff, ff, _threads);
+            }
+            Gemm.MatMul(ff, b.MlpProjWeight, proj, t, inner, d, b.MlpProjBias, threads: _threads);
+            Tap(taps, module + 5, windowIndex, proj, t, d);
+            TensorPrimitives.Add(x, proj, x);
+        }
+        LayerNorm.Apply(x, h, t, d, w.FinalNormWeight, w.FinalNormBias, c.LayerNormEpsilon);
+        Tap(taps, 2 + 6 * c.NLayer, windowIndex, h, t, d);
+    }
+
+    private static void Tap(TapPlan? taps, int module, int windowIndex, ReadOnlySpan<float> values, int tokens, int width)
+    {
+        if (taps is not null && taps.Wants(module))
+        {
+            taps.Deliver(module, windowIndex, values, tokens, width);
+        }
+    }
+
+    /// <summary>Causal multi-head attention from <see cref="_qkv"/> [T, 3d] into <see cref="_attn"/> [T, d].</summary>
+    /// <remarks>Work is split into (head, query block) tasks; each task only looks at keys up to its block's last query.
+    /// Every task's arithmetic is fixed, so the result does not depend on which worker runs it.</remarks>
+    private void Attention(int t)
+    {
+        int heads = _config.NHead;
+        int blocks = (t + QueryBlock - 1) / QueryBlock;
+        int tasks = heads * blocks;
+        int workers = Math.Min(_threads, tasks);
+        if (workers <= 1)
+        {
+            for (int task = 0; task < tasks; task++)
+            {
+                AttentionTask(t, task, _scores[0]);
+            }
+            return;
+        }
+        int next = 0;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+        {
+            float[] scratch = _scores[worker];
+            int task;
+            while ((task = Interlocked.Increment(ref next) - 1) < tasks)
+            {
+                AttentionTask(t, task, scratch);
+            }
+        });
+    }
+
+    private void AttentionTask(int t, int task, float[] scores)
+    {
+        int d = _config.NEmbd;
+        int hd = _config.HeadSize;
+        int heads = _config.NHead;
+        int blocks = (t + QueryBlock - 1) / QueryBlock;
+        // Longest blocks first for load balance.
+        int block = blocks - 1 - task / heads;
+        int head = task % heads;
+        int q0 = block * QueryBlock;
+        int rows = Math.Min(QueryBlock, t - q0);
+        int keys = q0 + rows;
+        int ld = 3 * d;
+        ReadOnlySpan<float> qkv = _qkv;
+        ReadOnlySpan<float> q = qkv.Slice(q0 * ld + head * hd);
+        ReadOnlySpan<float> k = qkv.Slice(d + head * hd);
+        ReadOnlySpan<float> v = qkv.Slice(2 * d + head * hd);
+        Span<float> s = scores.AsSpan(0, rows * keys);
+        // S = Q Kᵀ (K stored [keys, hd] with stride 3d).
+        Gemm.Multiply(false, true, rows, keys, hd, q, ld, k, ld, s, keys, threads: 1);
+        float scale = 1f / MathF.Sqrt(hd);
+        for (int r = 0; r < rows; r++)
+        {
+            int valid = q0 + r + 1;
+            Span<float> row = s.Slice(r * keys, keys);
+            Span<float> live = row[..valid];
+            TensorPrimitives.Multiply(live, scale, live);
+            TensorPrimitives.SoftMax(live, live);
+            row[valid..].Clear();
+        }
+        // O = P V into the head's columns of the merged output.
+        Gemm.Multiply(false, false, rows, hd, keys, s, keys, v, ld, _attn.AsSpan(q0 * d + head * hd), d, threads: 1);
+    }
+
+    /// <summary>Σ_r [logsumexp(logits_r) − logits_r[token_{r+1}]] with the head applied vocabulary chunk by chunk.</summary>
+    private double HeadLoss(Gpt2Weights w, ReadOnlySpan<int> tokens, int rows)
+    {
+        int d = _config.NEmbd;
+        int vocab = _config.VocabSize;
+        ReadOnlySpan<float> h = _h.AsSpan(0, rows * d);
+        double[] rowMax = _rowMax;
+        double[] rowSum = _rowSum;
+        float[] target = _target;
+        int[] targets = tokens[1..].ToArray();
+        for (int j0 = 0; j0 < vocab; j0 += VocabChunk)
+        {
+            int nc = Math.Min(VocabChunk, vocab - j0);
+            Span<float> logits = _logits.AsSpan(0, rows * nc);
+            Gemm.Multiply(false, true, rows, nc, d, h, d, w.Head.AsSpan(j0 * d), d, logits, nc, threads: _threads);
+            bool first = j0 == 0;
+            int chunkStart = j0;
+            float[] buffer = _logits;
+            ForRows(rows, r =>
+            {
+                ReadOnlySpan<float> row = buffer.AsSpan(r * nc, nc);
+                float max = TensorPrimitives.Max(row);
+                double sum = Softmax.SumExpShifted(row, max);
+                if (first)
+                {
+                    rowMax[r] = max;
+                    rowSum[r] = sum;
+                }
+                else
+                {
+                    double m = Math.Max(rowMax[r], max);
+                    rowSum[r] = rowSum[r] * Math.Exp(rowMax[r] - m) + sum * Math.Exp(max - m);
+                    rowMax[r] = m;
+                }
+                int local = targets[r] - chunkStart;
+                if ((uint)local < (uint)nc)
+                {
+                    target[r] = row[local];
+                }
+            });
+        }
+        double loss = 0.0;
+        for (int r = 0; r < rows; r++)
+        {
+            loss += rowMax[r] + Math.Log(rowSum[r]) - target[r];
+        }
+        return loss;
+    }
+
+    private void HeadLogits(Gpt2Weights w, int rows, float[] logits)
+    {
+        int d = _config.NEmbd;
+        int vocab = _config.VocabSize;
+        Gemm.Multiply(false, true, rows, vocab, d, _h.AsSpan(0, rows * d), d, w.Head, d, logits, vocab, threads: _threads);
+    }
+
+    private void ForRows(int rows, Action<int> body)
+    {
+        if (_threads <= 1 || rows < 32)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                body(r);
+            }
+            return;
+        }
+        Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = _threads }, body);
+    }
+
+    private void EnsureCapacity(int t)
+    {
+        if (t <= _capacity)
+        {
+            return;
+        }
+        Gpt2Config c = _config;
+        int d = c.NEmbd;
+        _x = new float[t * d];
+        _h = new float[t * d];
+        _qkv = new float[t * 3 * d];
+        _attn = new float[t * d];
+        _proj = new float[t * d];
+        _ff = new float[t * c.InnerSize];
+        _logits = new float[t * Math.Min(VocabChunk, c.VocabSize)];
+        _scores = new float[_threads][];
+        for (int i = 0; i < _threads; i++)
+        {
+            _scores[i] = new float[QueryBlock * t];
+        }
+        _rowMax = new double[t];
+        _rowSum = new double[t];
+        _target = new float[t];
+        _capacity = t;
+    }
+}

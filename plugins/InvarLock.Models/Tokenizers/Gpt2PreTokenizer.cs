@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+
+namespace InvarLock.Models.Tokenizers;
+
+/// <summary>Splits text into GPT-2 pre-tokens, equivalent to OpenAI's pattern
+/// <c>'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+</c> run with Python's <c>regex</c>
+/// module, written as a scanner over Unicode scalar values rather than a .NET <see cref="System.Text.RegularExpressions.Regex"/>:
+/// .NET's regex classifies UTF-16 code units, so letters and digits outside the Basic Multilingual Plane (surrogate
+/// pairs) would not match <c>\p{L}</c>/<c>\p{N}</c>.
+/// <para>Classes: letter = general category L*, number = N*, space = Unicode White_Space (<see cref="char.IsWhiteSpace(char)"/>),
+/// other = everything else (marks, punctuation, symbols, emoji, controls, lone surrogates). Contractions are
+/// lower-case only, as in the original pattern.</para></summary>
+internal static class Gpt2PreTokenizer
+{
+    private enum CharClass : byte
+    {
+        Letter,
+        Number,
+        Space,
+        Other,
+    }
+
+    private static readonly CharClass[] AsciiClasses = BuildAsciiClasses();
+
+    /// <summary>Returns the length of the pre-token that starts at <paramref name="start"/> (which must be inside
+    /// <paramref name="text"/>).</summary>
+    public static int NextTokenLength(ReadOnlySpan<char> text, int start)
+    {
+        char c = text[start];
+        if (c == '\'')
+        {
+            int contraction = ContractionLength(text, start);
+            if (contraction > 0)
+            {
+                return contraction;
+            }
+        }
+
+        if (c == ' ' && start + 1 < text.Length)
+        {
+            var following = Classify(text, start + 1, out _);
+            if (following != CharClass.Space)
+            {
+                return RunEnd(text, start + 1, following) - start;
+            }
+        }
+
+        var cls = Classify(text, start, out _);
+        if (cls != CharClass.Space)
+        {
+            return RunEnd(text, start, cls) - start;
+        }
+
+        int end = RunEnd(text, start, CharClass.Space);
+        if (end == text.Length || end - start == 1)
+        {
+            return end - start;
+        }
+        // \s+(?!\S): leave the last whitespace character so that it can lead the next token.
+        return end - 1 - start;
+    }
+
+    private static int ContractionLength(ReadOnlySpan<char> text, int start)
+    {
+        if (start + 1 >= text.Length)
+        {
+            return 0;
+        }
+        char a = text[start + 1];
+        if (a is 's' or 't' or 'm' or 'd')
+        {
+            return 2;
+        }
+        if (start + 2 >= text.Length)
+        {
+            return 0;
+        }
+        char b = text[start + 2];
+        return (a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l') ? 3 : 0;
+    }
+
+    private static int RunEnd(ReadOnlySpan<char> text, int start, CharClass cls)
+    {
+        int i = start;
+        while (i < text.Length)
+        {
+            if (Classify(text, i, out int width) != cls)
+            {
+                break;
+            }
+            i += width;
+        }
+        return i;
+    }
+
+    private static CharClass Classify(ReadOnlySpan<char> text, int index, out int width)
+    {
+        char c = text[index];
+        width = 1;
+        if (c < 128)
+        {
+            return AsciiClasses[c];
+        }
+        if (char.IsWhiteSpace(c))
+        {
+            return CharClass.Space;
+        }
+        UnicodeCategory category;
+        if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
+        {
+            width = 2;
+            category = Rune.GetUnicodeCategory(new Rune(c, text[index + 1]));
+        }
+        else
+        {
+            category = CharUnicodeInfo.GetUnicodeCategory(c);
+        }
+        return FromCategory(category);
+    }
+
+    private static CharClass FromCategory(UnicodeCategory category) => category switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => CharClass.Letter,
+        UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => CharClass.Number,
+        _ => CharClass.Other,
+    };
+
+    private static CharClass[] BuildAsciiClasses()
+    {
+        var classes = new CharClass[128];
+        for (int c = 0; c < 128; c++)
+        {
+            classes[c] = char.IsWhiteSpace((char)c)
+                ? CharClass.Space
+                : FromCategory(CharUnicodeInfo.GetUnicodeCategory((char)c));
+        }
+        return classes;
+    }
+}
