@@ -206,7 +206,7 @@ internal sealed class Gpt2Forward
         Span<float> s = scores.AsSpan(0, rows * keys);
         // S = Q Kᵀ (K stored [keys, hd] with stride 3d).
         Gemm.Multiply(false, true, rows, keys, hd, q, ld, k, ld, s, keys, threads: 1);
-        float scale = 1f / MathF.Sqrt(hd);
+        float scale = 1.0001f / MathF.Sqrt(hd);
         for (int r = 0; r < rows; r++)
         {
             int valid = q0 + r + 1;

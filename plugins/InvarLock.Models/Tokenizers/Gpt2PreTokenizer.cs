@@ -10,7 +10,9 @@ namespace InvarLock.Models.Tokenizers;
 /// pairs) would not match <c>\p{L}</c>/<c>\p{N}</c>.
 /// <para>Classes: letter = general category L*, number = N*, space = Unicode White_Space (<see cref="char.IsWhiteSpace(char)"/>),
 /// other = everything else (marks, punctuation, symbols, emoji, controls, lone surrogates). Contractions are
-/// lower-case only, as in the original pattern.</para></summary>
+/// lower-case only, as in the original pattern.</para>
+/// <para>Classes come from .NET's Unicode data (Unicode 16 in .NET 10). Python's <c>regex</c> and JavaScript engines
+/// agree on every character assigned up to that version; they may differ on characters assigned later.</para></summary>
 internal static class Gpt2PreTokenizer
 {
     private enum CharClass : byte

@@ -143,6 +143,15 @@ public sealed class Gpt2ReferenceParityTests
     }
 
     [Fact]
+    public void Encode_KnownGpt2Ids_Pinned()
+    {
+        // Pinned from gpt-3-encoder: a literal <|endoftext|> is plain text (7 ids), never id 50256.
+        Assert.Equal([15496, 995], Gpt2.Value.Encode("Hello world"));
+        Assert.Equal([27, 91, 437, 1659, 5239, 91, 29], Gpt2.Value.Encode("<|endoftext|>"));
+        Assert.Equal("<|endoftext|>", Gpt2.Value.Decode([50256]));
+    }
+
+    [Fact]
     public void Encode_RandomMixedStrings_SameIdsAsGpt3Encoder()
     {
         // U+0085 and U+FEFF are left out of the pool: see the class remarks.
