@@ -1,1 +1,3 @@
-return 0;
+using InvarLock.Cli;
+
+return CliApp.Run(args, CliConsole.System());

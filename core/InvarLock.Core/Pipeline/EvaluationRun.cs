@@ -26,7 +26,7 @@ public sealed record EvaluationRun
     public required IReadOnlyList<GuardRecord> Guards { get; init; }
     /// <summary>True when a guard asked for rollback and the subject's weights were restored from snapshot.</summary>
     public bool RolledBack { get; init; }
-    /// <summary>True when a guard asked to abort: the metric arms may be empty.</summary>
+    /// <summary>True when a guard asked to abort (exit 3). The subject is still measured so the report shows what the guard saw.</summary>
     public bool Aborted { get; init; }
     public required ResolvedPolicy Policy { get; init; }
     public required int Seed { get; init; }

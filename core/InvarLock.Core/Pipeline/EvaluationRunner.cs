@@ -210,23 +210,18 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
         preEdit?.Dispose();
         bool aborted = worst == GuardAction.Abort;
 
-        // Subject metric on the same windows.
+        // Subject metric on the same windows. Measured even after an abort, so the report shows what the guard saw.
         phase.Restart();
-        IReadOnlyList<WindowLoss> subPreview = [];
-        IReadOnlyList<WindowLoss> subFinal = [];
         GuardOverheadMeasurement? overhead = null;
-        if (!aborted)
+        observer.StageStarted("evaluate subject", plan.Preview.Count + plan.Final.Count);
+        IReadOnlyList<WindowLoss> subPreview = metric.Score(subject, calibration, progress, cancellationToken);
+        var guarded = Stopwatch.StartNew();
+        IReadOnlyList<WindowLoss> subFinal = metric.Score(subject, WindowPlan.AsMemory(plan.Final), progress, cancellationToken);
+        observer.StageCompleted("evaluate subject");
+        if (bareFinal is not null)
         {
-            observer.StageStarted("evaluate subject", plan.Preview.Count + plan.Final.Count);
-            subPreview = metric.Score(subject, calibration, progress, cancellationToken);
-            var guarded = Stopwatch.StartNew();
-            subFinal = metric.Score(subject, WindowPlan.AsMemory(plan.Final), progress, cancellationToken);
-            observer.StageCompleted("evaluate subject");
-            if (bareFinal is not null)
-            {
-                overhead = new GuardOverheadMeasurement(bareFinal, subFinal, bareFinalSeconds!.Value, guarded.Elapsed.TotalSeconds,
-                    "bare = subject final arm before guard validation; guarded = the same arm after every guard action (VE scaling, rollback)");
-            }
+            overhead = new GuardOverheadMeasurement(bareFinal, subFinal, bareFinalSeconds!.Value, guarded.Elapsed.TotalSeconds,
+                "bare = subject final arm before guard validation; guarded = the same arm after every guard action (VE scaling, rollback)");
         }
         double subjectEvalSeconds = phase.Elapsed.TotalSeconds;
 

@@ -20,13 +20,22 @@ public sealed partial class PluginRegistry
     private readonly Dictionary<string, IEdit> _edits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IDatasetProvider> _datasets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IPrimaryMetric> _metrics = new(StringComparer.Ordinal);
+    private readonly Dictionary<(PluginKind, string), PluginEntry> _unavailable = new();
 
-    /// <summary>Every entry, sorted by kind then name.</summary>
+    /// <summary>Every entry, sorted by kind then name: the registered (enabled) components, and installed third-party
+    /// components that are disabled or refused (see <see cref="PluginEntry.Status"/>).</summary>
     public IReadOnlyList<PluginEntry> Entries
     {
         get
         {
             var list = new List<PluginEntry>(_entries.Values);
+            foreach (KeyValuePair<(PluginKind, string), PluginEntry> kv in _unavailable)
+            {
+                if (!_entries.ContainsKey(kv.Key))
+                {
+                    list.Add(kv.Value);
+                }
+            }
             list.Sort((a, b) => a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : string.CompareOrdinal(a.Name, b.Name));
             return list;
         }
@@ -69,11 +78,56 @@ public sealed partial class PluginRegistry
 
     public IPrimaryMetric GetMetric(string name) => Lookup(_metrics, PluginKind.Metric, name);
 
+    /// <summary>Why <paramref name="name"/> cannot be used, when an installed third-party plugin provides it but was
+    /// disabled or refused; null when the name is registered or entirely unknown.</summary>
+    public string? ExplainUnavailable(PluginKind kind, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_entries.ContainsKey((kind, name)) || !_unavailable.TryGetValue((kind, name), out PluginEntry? entry))
+        {
+            return null;
+        }
+        string package = $"{entry.Source.Package} {entry.Source.PackageVersion}".TrimEnd();
+        return entry.Status == PluginStatus.Disabled
+            ? $"{KindWord(kind)} '{name}' comes from the installed third-party plugin {package}, which is disabled ({entry.StatusReason}); set INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS=1 to enable signed plugins from trusted signers"
+            : $"{KindWord(kind)} '{name}' comes from the installed third-party plugin {package}, which was refused: {entry.StatusReason}";
+    }
+
+    /// <summary>Records an installed component that was not loaded, so listings show it and naming it explains why.</summary>
+    internal void AddUnavailable(PluginEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Status == PluginStatus.Enabled)
+        {
+            throw new ArgumentException("an unavailable entry must be disabled or refused", nameof(entry));
+        }
+        _unavailable.TryAdd((entry.Kind, entry.Name), entry);
+    }
+
+    /// <summary>Throws the duplicate-name error, naming both sources, when any of <paramref name="provisions"/> is
+    /// already registered. Lets a plugin be checked before any of its components is added.</summary>
+    internal void EnsureCanRegister(IEnumerable<PluginProvision> provisions, PluginSource source)
+    {
+        foreach (PluginProvision p in provisions)
+        {
+            if (_entries.TryGetValue((p.Kind, p.Name), out PluginEntry? existing))
+            {
+                throw new PluginConflictException(
+                    $"duplicate {KindWord(p.Kind)} '{p.Name}': registered by {existing.Source.Package} and again by {source.Package}");
+            }
+        }
+    }
+
     private T Lookup<T>(Dictionary<string, T> map, PluginKind kind, string name)
     {
         if (map.TryGetValue(name, out T? value))
         {
             return value;
+        }
+        string? unavailable = ExplainUnavailable(kind, name);
+        if (unavailable is not null)
+        {
+            throw new InvarLockException(ErrorCodes.PluginRefused, unavailable);
         }
         var known = new List<string>(map.Keys);
         known.Sort(StringComparer.Ordinal);
@@ -148,3 +202,6 @@ public sealed partial class PluginRegistry
         }
     }
 }
+
+/// <summary>Two sources register the same component name.</summary>
+internal sealed class PluginConflictException(string message) : InvarLockException(ErrorCodes.PluginRefused, message);

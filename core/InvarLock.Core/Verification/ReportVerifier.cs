@@ -1,0 +1,341 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using InvarLock.Core.Canonical;
+using InvarLock.Core.Reporting;
+using InvarLock.Core.Reporting.Model;
+using InvarLock.Sdk.Errors;
+
+namespace InvarLock.Core.Verification;
+
+/// <summary><c>invarlock verify</c>: re-checks reports offline. Reads each report through the strict typed model,
+/// checks its digests and the runtime manifest beside it, recomputes every statistic and gate from the stored
+/// per-window losses and resolved policy (they must match exactly), and, with a baseline report, checks that the
+/// windows, tokenizer and baseline weights match.</summary>
+public static partial class ReportVerifier
+{
+    /// <summary>Verifies <paramref name="reportPaths"/>. <paramref name="profile"/>, when given, must equal the profile
+    /// each report was produced under (a mismatch is a gate failure).</summary>
+    public static VerifyResult Verify(IReadOnlyList<string> reportPaths, string? baselinePath, string? profile)
+    {
+        ArgumentNullException.ThrowIfNull(reportPaths);
+        EvaluationReport? baseline = null;
+        string? baselineError = null;
+        if (baselinePath is not null)
+        {
+            try
+            {
+                baseline = ReportJson.Parse(File.ReadAllText(baselinePath));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+            {
+                baselineError = $"{baselinePath}: cannot read the baseline report ({OneLine(e.Message)})";
+            }
+        }
+
+        var results = new List<ReportVerification>(reportPaths.Count);
+        foreach (string path in reportPaths)
+        {
+            results.Add(VerifyOne(path, baseline, baselineError, profile));
+        }
+
+        return new VerifyResult(results, baselinePath);
+    }
+
+    /// <summary>Verifies one report.</summary>
+    public static ReportVerification VerifyOne(string path, EvaluationReport? baseline, string? baselineError, string? profile)
+    {
+        var checks = new List<VerifyCheck>();
+        void Fail(string id, string message) => checks.Add(new VerifyCheck(id, false, VerifyCheck.Malformed, $"{path}: {message}"));
+        void Pass(string id, string message) => checks.Add(new VerifyCheck(id, true, VerifyCheck.Malformed, message));
+        ReportVerification Done(EvaluationReport? report, ReportAnalysis.Result? computed)
+        {
+            bool malformed = checks.Any(c => !c.Ok && c.Category == VerifyCheck.Malformed);
+            bool gateFailed = checks.Any(c => !c.Ok && c.Category == VerifyCheck.Gate);
+            var ci = computed?.Analysis.RatioInterval;
+            return new ReportVerification(path, malformed ? "malformed" : gateFailed ? "gate_failed" : "pass", report?.SchemaVersion,
+                computed is not null && double.IsFinite(computed.Analysis.Ratio) ? computed.Analysis.Ratio : null,
+                ci is { } c ? [c.Lower, c.Upper] : null,
+                computed?.Gates.Verdict.FailedGates ?? [], checks);
+        }
+
+        // 1. Read the bytes and the JSON tree.
+        byte[] bytes;
+        JsonObject node;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+                ?? throw new JsonException("the top level is not an object");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            Fail("read", $"cannot read the report as JSON ({OneLine(e.Message)})");
+            return Done(null, null);
+        }
+
+        Pass("read", "The report is readable JSON.");
+
+        // 2. Schema version, then the strict typed model.
+        string? version = (node["schema_version"] as JsonValue)?.TryGetValue(out string? v) == true ? v : null;
+        if (version != EvaluationReport.CurrentSchemaVersion)
+        {
+            Fail("schema_version", $"schema_version is '{version ?? "(missing)"}', expected '{EvaluationReport.CurrentSchemaVersion}'");
+            return Done(null, null);
+        }
+
+        EvaluationReport report;
+        try
+        {
+            report = JsonSerializer.Deserialize<EvaluationReport>(node, ReportJson.Options) ?? throw new JsonException("null report");
+            ValidateShapes(report);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            Fail("schema", $"does not match schema {EvaluationReport.CurrentSchemaVersion} ({OneLine(e.Message)})");
+            return Done(null, null);
+        }
+
+        Pass("schema", "Every member is known, required members are present and typed.");
+
+        // 3. Content digest.
+        string content = ReportJson.ContentSha256(node);
+        if (content != report.Integrity.ContentSha256)
+        {
+            Fail("content_digest", $"integrity.content_sha256 is {report.Integrity.ContentSha256} but the content hashes to {content} (the report was edited)");
+        }
+        else
+        {
+            Pass("content_digest", "integrity.content_sha256 matches the report's canonical content.");
+        }
+
+        // 4. Runtime manifest beside the report.
+        CheckManifest(path, bytes, report, checks);
+
+        // 5. Policy digest and gate numbers.
+        string policyDigest = CanonicalJson.Sha256Hex(report.Policy.Resolved);
+        if (policyDigest != report.Policy.Sha256)
+        {
+            Fail("policy_digest", $"policy.sha256 is {report.Policy.Sha256} but the resolved policy hashes to {policyDigest}");
+        }
+        else
+        {
+            Pass("policy_digest", "policy.sha256 matches the resolved policy.");
+        }
+
+        // 6. Window plan and per-window data shape.
+        CheckWindows(report, checks, path);
+
+        // 7. Recompute everything derived.
+        ReportAnalysis.Result computed;
+        try
+        {
+            computed = ReportAnalysis.Compute(report.Policy.Resolved, report.Run.Seed, report.Run.PrimaryMetricKind, report.Windows,
+                report.Evaluation, report.Guards, report.GuardOverhead, report.Run.Aborted, report.Windows.StreamTokens);
+        }
+        catch (Exception e) when (e is ArgumentException or InvarLockException or InvalidOperationException or FormatException)
+        {
+            Fail("recompute", $"the statistics cannot be recomputed ({OneLine(e.Message)})");
+            return Done(report, null);
+        }
+
+        Compare("plan_digest", report.Windows.PlanSha256, computed.PlanSha256);
+        Compare("gate_policy", report.Policy.GatePolicy, computed.GatePolicy);
+        Compare("policy_identity", new { report.Policy.Tier, report.Policy.Profile, run_tier = report.Run.Tier, run_profile = report.Run.Profile },
+            new { computed.Policy.Tier, computed.Policy.Profile, run_tier = computed.Policy.Tier, run_profile = computed.Policy.Profile });
+        Compare("primary_metric", report.PrimaryMetric, computed.PrimaryMetric);
+        Compare("tail", report.Tail, computed.Tail);
+        Compare("guard_overhead", report.GuardOverhead,
+            report.GuardOverhead is null ? null : ReportBuilder.WithOverheadStatistics(report.GuardOverhead, computed.Policy.GuardOverheadThreshold));
+        Compare("gates", report.Gates, computed.Gates.Gates);
+        Compare("validation", report.Validation, computed.Gates.Validation);
+        Compare("confidence", report.Confidence, computed.Gates.Confidence);
+        Compare("verdict", report.Verdict, computed.Gates.Verdict);
+
+        // 8. Baseline report: same windows, tokenizer and baseline weights.
+        if (baselineError is not null)
+        {
+            Fail("baseline", baselineError);
+        }
+        else if (baseline is not null)
+        {
+            CheckBaseline(report, baseline, checks, path);
+        }
+
+        // 9. Gates: the recomputed verdict and the requested profile.
+        if (profile is not null && !string.Equals(profile.Trim(), report.Run.Profile, StringComparison.OrdinalIgnoreCase))
+        {
+            checks.Add(new VerifyCheck("profile", false, VerifyCheck.Gate,
+                $"{path}: the report was produced under profile '{report.Run.Profile}', not '{profile.Trim()}'"));
+        }
+
+        if (computed.Gates.Verdict.Passed)
+        {
+            checks.Add(new VerifyCheck("verdict_gates", true, VerifyCheck.Gate, "Every gating gate passes."));
+        }
+        else
+        {
+            checks.Add(new VerifyCheck("verdict_gates", false, VerifyCheck.Gate,
+                $"{path}: gates failed: " + string.Join("; ", computed.Gates.Verdict.FailedGates.Zip(computed.Gates.Verdict.Reasons,
+                    (id, reason) => $"{id}: {reason}"))));
+        }
+
+        return Done(report, computed);
+
+        void Compare<T>(string id, T stored, T recomputed)
+        {
+            JsonNode? a = JsonSerializer.SerializeToNode(stored, ReportJson.Options);
+            JsonNode? b = JsonSerializer.SerializeToNode(recomputed, ReportJson.Options);
+            string? difference = JsonDiff.FirstDifference(a, b, id);
+            if (difference is null)
+            {
+                Pass(id, $"{id} matches its recomputation.");
+            }
+            else
+            {
+                Fail(id, $"recomputation mismatch at {difference}");
+            }
+        }
+    }
+
+    private static void CheckManifest(string path, byte[] reportBytes, EvaluationReport report, List<VerifyCheck> checks)
+    {
+        string manifestPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", RuntimeManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            checks.Add(new VerifyCheck("runtime_manifest", false, VerifyCheck.Malformed,
+                $"{path}: {RuntimeManifest.FileName} is missing beside the report"));
+            return;
+        }
+
+        RuntimeManifest manifest;
+        try
+        {
+            manifest = ReportWriter.ReadManifest(manifestPath);
+        }
+        catch (Exception e) when (e is IOException or JsonException or NotSupportedException)
+        {
+            checks.Add(new VerifyCheck("runtime_manifest", false, VerifyCheck.Malformed, $"{manifestPath}: malformed ({OneLine(e.Message)})"));
+            return;
+        }
+
+        string actual = Digests.Sha256Hex(reportBytes);
+        if (manifest.ManifestVersion != 1 || manifest.Report.Sha256 != actual)
+        {
+            checks.Add(new VerifyCheck("runtime_manifest", false, VerifyCheck.Malformed,
+                $"{manifestPath}: report.sha256 is {manifest.Report.Sha256} but {Path.GetFileName(path)} hashes to {actual}"));
+        }
+        else if (manifest.Tool.Version != report.Tool.Version)
+        {
+            checks.Add(new VerifyCheck("runtime_manifest", false, VerifyCheck.Malformed,
+                $"{manifestPath}: tool version {manifest.Tool.Version} differs from the report's {report.Tool.Version}"));
+        }
+        else
+        {
+            checks.Add(new VerifyCheck("runtime_manifest", true, VerifyCheck.Malformed, "runtime.manifest.json names this report's SHA-256."));
+        }
+    }
+
+    private static void CheckWindows(EvaluationReport report, List<VerifyCheck> checks, string path)
+    {
+        var problems = new List<string>();
+        WindowsSection w = report.Windows;
+        foreach (var (name, arm, losses) in new[] { ("preview", w.Preview, report.Evaluation.Preview), ("final", w.Final, report.Evaluation.Final) })
+        {
+            if (arm.Count != arm.WindowIds.Count || arm.Count != arm.StartTokens.Count || arm.Count != arm.TokenCounts.Count
+                || arm.Count != arm.TokenSha256.Count)
+            {
+                problems.Add($"windows.{name}: count {arm.Count} disagrees with its lists");
+            }
+
+            if (arm.TokenSha256.Any(h => !Sha256Hex().IsMatch(h)))
+            {
+                problems.Add($"windows.{name}.token_sha256: an entry is not 64 lower-case hex digits");
+            }
+
+            if (arm.TokenCounts.Any(c => c != w.SequenceLength))
+            {
+                problems.Add($"windows.{name}.token_counts: a window is not {w.SequenceLength} tokens long");
+            }
+
+            bool lengthsOk = report.Run.Aborted
+                ? losses.BaselineLossSums.Count <= arm.Count && losses.SubjectLossSums.Count <= arm.Count
+                : losses.BaselineLossSums.Count == arm.Count && losses.SubjectLossSums.Count == arm.Count;
+            if (losses.BaselineLossSums.Count != losses.BaselineTokenCounts.Count || losses.SubjectLossSums.Count != losses.SubjectTokenCounts.Count
+                || !lengthsOk)
+            {
+                problems.Add($"evaluation.{name}: loss lists do not match the {arm.Count} planned windows");
+            }
+        }
+
+        if (w.SequenceLength != report.Dataset.SequenceLength || w.Stride != report.Dataset.Stride || w.StreamTokens != report.Dataset.StreamTokens)
+        {
+            problems.Add("windows: sequence length, stride or stream tokens differ from the dataset section");
+        }
+
+        var ids = w.Preview.WindowIds.Concat(w.Final.WindowIds).ToList();
+        if (ids.Distinct().Count() != ids.Count)
+        {
+            problems.Add("windows: a window id appears twice (within or across arms)");
+        }
+
+        checks.Add(problems.Count == 0
+            ? new VerifyCheck("windows", true, VerifyCheck.Malformed, "The window plan and per-window lists are consistent.")
+            : new VerifyCheck("windows", false, VerifyCheck.Malformed, $"{path}: " + string.Join("; ", problems)));
+    }
+
+    private static void CheckBaseline(EvaluationReport report, EvaluationReport baseline, List<VerifyCheck> checks, string path)
+    {
+        var problems = new List<string>();
+        if (baseline.Windows.PlanSha256 != report.Windows.PlanSha256)
+        {
+            problems.Add($"window plans differ (plan {baseline.Windows.PlanSha256[..12]}… vs {report.Windows.PlanSha256[..12]}…)");
+        }
+
+        if (baseline.Baseline.TokenizerSha256 != report.Baseline.TokenizerSha256 || baseline.Baseline.TokenizerSha256 != report.Subject.TokenizerSha256)
+        {
+            problems.Add("tokenizer digests differ");
+        }
+
+        if (baseline.Baseline.WeightsSha256 != report.Baseline.WeightsSha256)
+        {
+            problems.Add("baseline weights digests differ");
+        }
+
+        checks.Add(problems.Count == 0
+            ? new VerifyCheck("baseline", true, VerifyCheck.Malformed, "Windows, tokenizer and baseline weights match the baseline report.")
+            : new VerifyCheck("baseline", false, VerifyCheck.Malformed,
+                $"{path}: does not pair with the baseline report ({ErrorCodes.PairingMismatch.Id}): {string.Join("; ", problems)}"));
+    }
+
+    /// <summary>Constraints the type system cannot express (enumerations, digest formats).</summary>
+    private static void ValidateShapes(EvaluationReport report)
+    {
+        foreach (string digest in new[] { report.Baseline.WeightsSha256, report.Subject.WeightsSha256, report.Policy.Sha256,
+                     report.Windows.PlanSha256, report.Integrity.ContentSha256 })
+        {
+            if (!Sha256Hex().IsMatch(digest))
+            {
+                throw new FormatException($"'{digest}' is not a lower-case hex SHA-256");
+            }
+        }
+
+        foreach (GuardSection g in report.Guards)
+        {
+            if (g.Action is not ("none" or "warn" or "rollback" or "abort"))
+            {
+                throw new FormatException($"guard {g.Name}: action '{g.Action}' is not none, warn, rollback or abort");
+            }
+        }
+
+        if (report.Confidence.Label is not ("High" or "Medium" or "Low"))
+        {
+            throw new FormatException($"confidence.label '{report.Confidence.Label}' is not High, Medium or Low");
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Hex();
+}

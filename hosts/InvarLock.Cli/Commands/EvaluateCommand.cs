@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.Json;
+using InvarLock.Core.Pipeline;
+using InvarLock.Core.Plugins;
+using InvarLock.Core.Security;
+using InvarLock.Sdk.Errors;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InvarLock.Cli.Commands;
+
+/// <summary><c>invarlock evaluate</c>: the main job.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(IServiceProvider services, CliConsole console)
+    {
+        Option<DirectoryInfo?> baseline = new("--baseline") { Description = "Baseline checkpoint folder (Hugging Face layout)" };
+        Option<DirectoryInfo?> subject = new("--subject") { Description = "Subject checkpoint folder: the edited model you bring" };
+        Option<string?> edit = new("--edit") { Description = "Make the subject by applying this edit to a copy of the baseline (noop, quant_rtn)" };
+        Option<string[]> editParam = new("--edit-param") { Description = "Edit parameter KEY=VALUE (repeatable), e.g. scope=attn", AllowMultipleArgumentsPerToken = false };
+        Option<string> dataset = new("--dataset") { Description = "Dataset provider: synthetic or local_text", DefaultValueFactory = _ => "synthetic" };
+        Option<FileInfo?> datasetPath = new("--dataset-path") { Description = "Text file for local_text" };
+        Option<int> seqLen = new("--seq-len") { Description = "Tokens per window", DefaultValueFactory = _ => 128 };
+        Option<int?> stride = new("--stride") { Description = "Tokens between window starts (default: --seq-len, no overlap)" };
+        Option<int?> previewN = new("--preview-n") { Description = "Preview windows (default from --profile)" };
+        Option<int?> finalN = new("--final-n") { Description = "Final windows (default from --profile)" };
+        Option<int> seed = new("--seed") { Description = "Seed for generated data and the bootstrap", DefaultValueFactory = _ => 42 };
+        Option<string> tier = new("--tier") { Description = "Policy tier: balanced, conservative, aggressive", DefaultValueFactory = _ => "balanced" };
+        Option<string> profile = new("--profile") { Description = "Profile: dev, ci, ci_cpu, release", DefaultValueFactory = _ => "dev" };
+        Option<FileInfo?> preset = new("--preset") { Description = "Preset YAML with guards.<name>.* / metrics.* / guard_order overrides" };
+        Option<string[]> policy = new("--policy") { Description = "Policy override PATH=VALUE (repeatable), e.g. guards.spectral.max_caps=3" };
+        Option<string?> adapter = new("--adapter") { Description = "Model adapter (default: the first that recognises the folder)" };
+        Option<DirectoryInfo> output = new("--out") { Description = "Output folder for the report", DefaultValueFactory = _ => new DirectoryInfo("invarlock-out") };
+        Option<bool> json = new("--json") { Description = "Print one JSON object (no progress, no prose)" };
+        Option<bool> demo = new("--demo") { Description = "Generate the built-in tiny GPT-2, quantize it with quant_rtn and evaluate it on synthetic text" };
+
+        var command = new Command("evaluate", "Evaluate a subject checkpoint against its baseline and write evaluation.report.json")
+        {
+            baseline, subject, edit, editParam, dataset, datasetPath, seqLen, stride, previewN, finalN, seed, tier, profile, preset,
+            policy, adapter, output, json, demo,
+        };
+        command.SetAction(parse =>
+        {
+            IReadOnlyDictionary<string, string?> environment = CliEnvironment.Of(services);
+            bool isDemo = parse.GetValue(demo);
+            string outDir = Path.GetFullPath(parse.GetValue(output)!.FullName);
+            string? baselineDir = parse.GetValue(baseline)?.FullName;
+            string? editName = parse.GetValue(edit);
+            if (isDemo)
+            {
+                if (baselineDir is not null || parse.GetValue(subject) is not null)
+                {
+                    throw new InvarLockException(ErrorCodes.Usage, "--demo generates its own model; drop --baseline/--subject");
+                }
+                baselineDir = DemoModel.Ensure(outDir);
+                editName ??= "quant_rtn";
+            }
+            if (baselineDir is null)
+            {
+                throw new InvarLockException(ErrorCodes.Usage, "--baseline DIR is required (or use --demo)");
+            }
+            var request = new EvaluationRequest
+            {
+                BaselinePath = baselineDir,
+                SubjectPath = parse.GetValue(subject)?.FullName,
+                EditName = editName,
+                EditParameters = EditParameters(parse.GetValue(editParam) ?? []),
+                Adapter = parse.GetValue(adapter),
+                DatasetName = parse.GetValue(dataset)!,
+                DatasetPath = parse.GetValue(datasetPath)?.FullName,
+                SequenceLength = parse.GetValue(seqLen),
+                Stride = parse.GetValue(stride),
+                PreviewCount = parse.GetValue(previewN),
+                FinalCount = parse.GetValue(finalN),
+                Seed = parse.GetValue(seed),
+                Tier = parse.GetValue(tier)!,
+                Profile = parse.GetValue(profile)!,
+                PresetPath = parse.GetValue(preset)?.FullName,
+                PolicyOverrides = parse.GetValue(policy) ?? [],
+                AllowRemoteCodeConfig = EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
+            };
+            bool asJson = parse.GetValue(json);
+            OutputFolder.Prepare(outDir);
+            // Third-party plugins join the registry only when enabled, signed, trusted and untampered.
+            using PluginHost plugins = PluginHost.LoadEnabledPlugins(services.GetRequiredService<PluginRegistry>(), environment);
+            var runner = services.GetRequiredService<EvaluationRunner>();
+            EvaluationRun run = ProgressDisplay.Run(console, quiet: asJson, observer => runner.Run(request, observer));
+            return EvaluationOutput.Write(run, outDir, console, asJson, request.PresetPath, environment);
+        });
+        return command;
+    }
+
+    private static JsonElement EditParameters(string[] assignments)
+    {
+        var map = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (string a in assignments)
+        {
+            int eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new InvarLockException(ErrorCodes.Usage, $"--edit-param '{a}': expected KEY=VALUE");
+            }
+            string key = a[..eq].Trim(), value = a[(eq + 1)..].Trim();
+            map[key] = long.TryParse(value, out long l) ? l
+                : double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) ? d
+                : value;
+        }
+        return JsonSerializer.SerializeToElement(map);
+    }
+}

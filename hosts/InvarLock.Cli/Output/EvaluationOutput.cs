@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using InvarLock.Core.Pipeline;
+using InvarLock.Core.Reporting;
+using InvarLock.Core.Reporting.Model;
+using InvarLock.Core.Security;
+
+namespace InvarLock.Cli;
+
+/// <summary>Turns a finished run into the report files and the console verdict, and picks the exit code.</summary>
+internal static class EvaluationOutput
+{
+    public static int Write(EvaluationRun run, string outDir, CliConsole console, bool asJson, string? configPath,
+        IReadOnlyDictionary<string, string?> environment)
+    {
+        EvaluationReport report = ReportBuilder.Build(run);
+        string reportPath = ReportWriter.Write(report, outDir, new ReportWriteOptions(
+            ConfigPath: configPath,
+            AllowNetwork: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_NETWORK"),
+            AllowRemoteCode: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
+            AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
+        int exit = run.Aborted ? ExitCodes.Aborted : !report.Verdict.Passed || run.RolledBack ? ExitCodes.GateFailed : ExitCodes.Success;
+        string status = exit switch { ExitCodes.Success => "PASS", ExitCodes.Aborted => "ABORTED", _ => "FAIL" };
+        PrimaryMetricSection pm = report.PrimaryMetric;
+
+        if (asJson)
+        {
+            var envelope = new JsonObject
+            {
+                ["format"] = "evaluate-v1",
+                ["verdict"] = status,
+                ["exit_code"] = exit,
+                ["report"] = reportPath,
+                ["ratio"] = pm.Ratio,
+                ["ratio_ci"] = pm.DisplayCi is null ? null : new JsonArray(pm.DisplayCi.Lower, pm.DisplayCi.Upper),
+                ["baseline_ppl"] = pm.Baseline.Final.Perplexity,
+                ["subject_ppl"] = pm.Subject.Final.Perplexity,
+                ["failed_gates"] = new JsonArray([.. report.Verdict.FailedGates.Select(g => (JsonNode?)JsonValue.Create(g))]),
+                ["reasons"] = new JsonArray([.. report.Verdict.Reasons.Select(r => (JsonNode?)JsonValue.Create(r))]),
+                ["warnings"] = new JsonArray([.. report.Verdict.Warnings.Select(r => (JsonNode?)JsonValue.Create(r))]),
+            };
+            console.Out.WriteLine(envelope.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            return exit;
+        }
+
+        TextWriter o = console.Out;
+        o.WriteLine($"InvarLock {report.Tool.Version} — {run.Policy.Tier} tier, {run.Policy.Profile.Name} profile, {run.Dataset.Provider} data, " +
+            $"{run.Windows.Preview.Count}+{run.Windows.Final.Count} windows of {run.Dataset.SequenceLength} tokens");
+        o.WriteLine($"  baseline  {run.Baseline.Path}");
+        o.WriteLine($"  subject   {run.Subject.Path}");
+        o.WriteLine($"  ppl (final arm)  baseline {Fmt(pm.Baseline.Final.Perplexity)}  subject {Fmt(pm.Subject.Final.Perplexity)}  " +
+            $"ratio {Fmt(pm.Ratio)}" + (pm.DisplayCi is null ? "" : $"  CI [{Fmt(pm.DisplayCi.Lower)}, {Fmt(pm.DisplayCi.Upper)}]"));
+        foreach (GuardSection g in report.Guards)
+        {
+            o.WriteLine($"  guard {g.Name,-11} {(g.Passed ? "pass" : "FAIL"),-4}  action {g.Action}" +
+                (g.Violations.Count > 0 ? $"  ({g.Violations.Count} finding{(g.Violations.Count == 1 ? "" : "s")}: {g.Violations[0].Message})" : "") +
+                (g.Error is null ? "" : $"  error: {g.Error}"));
+        }
+        foreach (string w in report.Verdict.Warnings)
+        {
+            o.WriteLine($"  warning: {w}");
+        }
+        foreach (string r in report.Verdict.Reasons)
+        {
+            o.WriteLine($"  failed: {r}");
+        }
+        if (run.RolledBack)
+        {
+            o.WriteLine("  a guard asked for rollback: the subject's weights were restored and the run fails");
+        }
+        o.WriteLine($"Verdict: {status} (exit {exit})");
+        o.WriteLine($"Report: {reportPath}");
+        return exit;
+    }
+
+    private static string Fmt(double? value) =>
+        value is double d ? d.ToString(Math.Abs(d) >= 100 ? "F2" : "F4", CultureInfo.InvariantCulture) : "n/a";
+}
