@@ -8,9 +8,16 @@ namespace InvarLock.Cli;
 /// <summary>Builds the command tree and runs it, mapping errors to one line on stderr and a documented exit code.</summary>
 internal static class CliApp
 {
-    public static int Run(string[] args, CliConsole console)
+    /// <summary>Runs the command line <paramref name="args"/>. <paramref name="environment"/> replaces the process
+    /// environment for the flags commands read (tests inject their own).</summary>
+    public static int Run(string[] args, CliConsole console, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        ServiceProvider services = new ServiceCollection().AddInvarLock().AddSingleton(console).BuildServiceProvider();
+        var collection = new ServiceCollection().AddInvarLock().AddSingleton(console);
+        if (environment is not null)
+        {
+            collection.AddSingleton(new CliEnvironment(environment));
+        }
+        ServiceProvider services = collection.BuildServiceProvider();
         RootCommand root = BuildRoot(services, console);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
