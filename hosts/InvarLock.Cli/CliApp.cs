@@ -60,6 +60,7 @@ internal static class CliApp
             "checkpoint against its baseline on paired windows, runs the guard chain and writes a verifiable report.")
         {
             EvaluateCommand.Create(services, console),
+            VerifyCommand.Create(console),
             VersionCommand.Create(console),
             PluginsCommand.Create(services, console),
             DoctorCommand.Create(services, console),

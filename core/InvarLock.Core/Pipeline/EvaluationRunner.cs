@@ -33,6 +33,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
         var warnings = new List<string>();
         var used = new List<PluginUse>();
 
+        BaselineReuse? reuse = request.BaselineReportPath is null ? null : BaselineReuse.Load(request.BaselineReportPath);
         ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(request.Tier, request.Profile, request.EditName,
             request.PresetPath, request.PolicyOverrides));
         int previewCount = request.PreviewCount ?? policy.Profile.PreviewWindows;
@@ -64,6 +65,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
         observer.StageStarted("tokenize", 0);
         (DatasetContent content, int[] stream) = LoadStream(dataset, request, baseline.Tokenizer, previewCount + finalCount, stride);
         var plan = WindowPlan.Create(stream, request.SequenceLength, stride, previewCount, finalCount, content.Source);
+        reuse?.CheckPlan(plan);
         if (plan.OverlapFraction > 0)
         {
             warnings.Add($"windows overlap by {plan.OverlapFraction:P1} (stride {stride} < seq-len {request.SequenceLength})");
@@ -104,15 +106,25 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
         }
         observer.StageCompleted("guards prepare");
 
-        // Baseline metric (independent of the subject).
+        // Baseline metric (independent of the subject), or the reused report's losses after checking it measured this baseline.
         phase.Restart();
-        observer.StageStarted("evaluate baseline", plan.Preview.Count + plan.Final.Count);
-        var progress = new ObserverProgress(observer);
-        IReadOnlyList<WindowLoss> basePreview = metric.Score(baseline, calibration, progress, cancellationToken);
-        IReadOnlyList<WindowLoss> baseFinal = metric.Score(baseline, WindowPlan.AsMemory(plan.Final), progress, cancellationToken);
-        observer.StageCompleted("evaluate baseline");
-        double baselineEvalSeconds = phase.Elapsed.TotalSeconds;
         ModelFacts baselineFacts = Facts(baseline, baselinePath, adapter, baselinePath);
+        var progress = new ObserverProgress(observer);
+        IReadOnlyList<WindowLoss> basePreview, baseFinal;
+        if (reuse is not null)
+        {
+            reuse.CheckModel(baselineFacts);
+            basePreview = reuse.Losses(WindowArm.Preview);
+            baseFinal = reuse.Losses(WindowArm.Final);
+        }
+        else
+        {
+            observer.StageStarted("evaluate baseline", plan.Preview.Count + plan.Final.Count);
+            basePreview = metric.Score(baseline, calibration, progress, cancellationToken);
+            baseFinal = metric.Score(baseline, WindowPlan.AsMemory(plan.Final), progress, cancellationToken);
+            observer.StageCompleted("evaluate baseline");
+        }
+        double baselineEvalSeconds = phase.Elapsed.TotalSeconds;
 
         // The subject: brought in, or an edit of a fresh copy of the baseline.
         observer.StageStarted("load subject", 0);
@@ -251,6 +263,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
             Threads = runtime.Threads,
             ComputeBackend = runtime.ComputeBackend,
             Warnings = warnings,
+            BaselineReportPath = reuse?.Path,
         };
     }
 

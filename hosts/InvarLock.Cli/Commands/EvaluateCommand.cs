@@ -14,6 +14,10 @@ internal static class EvaluateCommand
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         Option<DirectoryInfo?> baseline = new("--baseline") { Description = "Baseline checkpoint folder (Hugging Face layout)" };
+        Option<FileInfo?> baselineReport = new("--baseline-report")
+        {
+            Description = "Reuse this report's baseline windows and per-window losses (its dataset and window settings become the defaults)",
+        };
         Option<DirectoryInfo?> subject = new("--subject") { Description = "Subject checkpoint folder: the edited model you bring" };
         Option<string?> edit = new("--edit") { Description = "Make the subject by applying this edit to a copy of the baseline (noop, quant_rtn)" };
         Option<string[]> editParam = new("--edit-param") { Description = "Edit parameter KEY=VALUE (repeatable), e.g. scope=attn", AllowMultipleArgumentsPerToken = false };
@@ -35,7 +39,7 @@ internal static class EvaluateCommand
 
         var command = new Command("evaluate", "Evaluate a subject checkpoint against its baseline and write evaluation.report.json")
         {
-            baseline, subject, edit, editParam, dataset, datasetPath, seqLen, stride, previewN, finalN, seed, tier, profile, preset,
+            baseline, baselineReport, subject, edit, editParam, dataset, datasetPath, seqLen, stride, previewN, finalN, seed, tier, profile, preset,
             policy, adapter, output, json, demo,
         };
         command.SetAction(parse =>
@@ -54,6 +58,12 @@ internal static class EvaluateCommand
                 baselineDir = DemoModel.Ensure(outDir);
                 editName ??= "quant_rtn";
             }
+            string? baselineReportPath = parse.GetValue(baselineReport)?.FullName;
+            BaselineReuse? reuse = baselineReportPath is null ? null : BaselineReuse.Load(baselineReportPath);
+            if (reuse is not null && baselineDir is null && !reuse.Report.Baseline.Path.Contains(" + edit ", StringComparison.Ordinal))
+            {
+                baselineDir = reuse.Report.Baseline.Path;
+            }
             if (baselineDir is null)
             {
                 throw new InvarLockException(ErrorCodes.Usage, "--baseline DIR is required (or use --demo)");
@@ -65,13 +75,15 @@ internal static class EvaluateCommand
                 EditName = editName,
                 EditParameters = EditParameters(parse.GetValue(editParam) ?? []),
                 Adapter = parse.GetValue(adapter),
-                DatasetName = parse.GetValue(dataset)!,
-                DatasetPath = parse.GetValue(datasetPath)?.FullName,
-                SequenceLength = parse.GetValue(seqLen),
-                Stride = parse.GetValue(stride),
-                PreviewCount = parse.GetValue(previewN),
-                FinalCount = parse.GetValue(finalN),
-                Seed = parse.GetValue(seed),
+                BaselineReportPath = reuse?.Path,
+                DatasetName = Given(parse, dataset) || reuse is null ? parse.GetValue(dataset)! : reuse.Report.Dataset.Provider,
+                DatasetPath = Given(parse, datasetPath) || reuse is null || reuse.Report.Dataset.Provider != "local_text"
+                    ? parse.GetValue(datasetPath)?.FullName : reuse.Report.Dataset.Source,
+                SequenceLength = Given(parse, seqLen) || reuse is null ? parse.GetValue(seqLen) : reuse.Report.Windows.SequenceLength,
+                Stride = Given(parse, stride) || reuse is null ? parse.GetValue(stride) : reuse.Report.Windows.Stride,
+                PreviewCount = Given(parse, previewN) || reuse is null ? parse.GetValue(previewN) : reuse.Report.Windows.Preview.Count,
+                FinalCount = Given(parse, finalN) || reuse is null ? parse.GetValue(finalN) : reuse.Report.Windows.Final.Count,
+                Seed = Given(parse, seed) || reuse is null ? parse.GetValue(seed) : reuse.Report.Dataset.Seed,
                 Tier = parse.GetValue(tier)!,
                 Profile = parse.GetValue(profile)!,
                 PresetPath = parse.GetValue(preset)?.FullName,
@@ -88,6 +100,9 @@ internal static class EvaluateCommand
         });
         return command;
     }
+
+    /// <summary>True when the user typed the option (not its default).</summary>
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
     private static JsonElement EditParameters(string[] assignments)
     {

@@ -1,0 +1,104 @@
+using InvarLock.Core.Reporting;
+using InvarLock.Core.Reporting.Model;
+using InvarLock.Core.Verification;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Core.Pipeline;
+
+/// <summary>A prior report whose baseline windows and per-window losses a run reuses instead of recomputing them,
+/// after checking that the baseline weights, the tokenizer and the window plan all match.</summary>
+public sealed class BaselineReuse
+{
+    private BaselineReuse(string path, EvaluationReport report)
+    {
+        Path = path;
+        Report = report;
+    }
+
+    public string Path { get; }
+
+    public EvaluationReport Report { get; }
+
+    /// <summary>Reads and verifies the report (a malformed or tampered report is refused).</summary>
+    public static BaselineReuse Load(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: baseline report not found");
+        }
+        ReportVerification check = ReportVerifier.VerifyOne(full, null, null, null);
+        if (check.Status == "malformed")
+        {
+            VerifyCheck? first = null;
+            foreach (VerifyCheck c in check.Checks)
+            {
+                if (!c.Ok)
+                {
+                    first = c;
+                    break;
+                }
+            }
+            throw new InvarLockException(ErrorCodes.MalformedReport,
+                $"{full}: baseline report fails verification ({first?.Id}: {first?.Message})");
+        }
+        return new BaselineReuse(full, ReportJson.Parse(File.ReadAllText(full)));
+    }
+
+    /// <summary>Fails unless the loaded baseline model is the one the report measured.</summary>
+    public void CheckModel(ModelFacts baseline)
+    {
+        if (baseline.WeightsSha256 != Report.Baseline.WeightsSha256)
+        {
+            throw Mismatch("baseline weights digest", Report.Baseline.WeightsSha256, baseline.WeightsSha256);
+        }
+        if (baseline.TokenizerSha256 != Report.Baseline.TokenizerSha256)
+        {
+            throw Mismatch("tokenizer digest", Report.Baseline.TokenizerSha256, baseline.TokenizerSha256);
+        }
+    }
+
+    /// <summary>Fails unless <paramref name="plan"/> has the report's windows (ids, starts and token hashes, both arms).</summary>
+    public void CheckPlan(WindowPlan plan)
+    {
+        WindowsSection w = Report.Windows;
+        if (w.SequenceLength != plan.SequenceLength || w.Stride != plan.Stride)
+        {
+            throw Mismatch("window plan (sequence length/stride)", $"{w.SequenceLength}/{w.Stride}", $"{plan.SequenceLength}/{plan.Stride}");
+        }
+        CheckArm("preview", w.Preview, plan.Preview);
+        CheckArm("final", w.Final, plan.Final);
+    }
+
+    /// <summary>The report's baseline losses for one arm, in window order.</summary>
+    public IReadOnlyList<WindowLoss> Losses(WindowArm arm)
+    {
+        ArmLossesSection section = arm == WindowArm.Preview ? Report.Evaluation.Preview : Report.Evaluation.Final;
+        var list = new WindowLoss[section.BaselineLossSums.Count];
+        for (int i = 0; i < list.Length; i++)
+        {
+            list[i] = new WindowLoss(section.BaselineLossSums[i] ?? double.NaN, section.BaselineTokenCounts[i]);
+        }
+        return list;
+    }
+
+    private void CheckArm(string name, WindowArmSection expected, IReadOnlyList<EvaluationWindow> actual)
+    {
+        if (expected.Count != actual.Count)
+        {
+            throw Mismatch($"window plan ({name} window count)", expected.Count.ToString(), actual.Count.ToString());
+        }
+        for (int i = 0; i < actual.Count; i++)
+        {
+            if (expected.WindowIds[i] != actual[i].Id || expected.TokenSha256[i] != actual[i].TokenSha256)
+            {
+                throw Mismatch($"window plan ({name} window {i}: id/token hash)", $"{expected.WindowIds[i]}/{expected.TokenSha256[i][..12]}",
+                    $"{actual[i].Id}/{actual[i].TokenSha256[..12]}");
+            }
+        }
+    }
+
+    private InvarLockException Mismatch(string what, string inReport, string now) =>
+        new(ErrorCodes.PairingMismatch, $"{Path}: {what} differs from this run (report {inReport}, now {now}); cannot reuse its baseline");
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using InvarLock.Core.Verification;
+
+namespace InvarLock.Cli.Commands;
+
+/// <summary><c>invarlock verify REPORT... [--baseline REPORT] [--profile P] [--json]</c>: offline re-check of reports.</summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        Argument<FileInfo[]> reports = new("reports") { Description = "evaluation.report.json files to verify", Arity = ArgumentArity.OneOrMore };
+        Option<FileInfo?> baseline = new("--baseline") { Description = "The baseline's own report: windows and tokenizer must match" };
+        Option<string?> profile = new("--profile") { Description = "Require the reports to have been made under this profile" };
+        Option<bool> json = new("--json") { Description = "Print one JSON envelope" };
+        var command = new Command("verify", "Re-check reports offline: schema, recomputed statistics, gates, digests, pairing, manifest")
+        {
+            reports, baseline, profile, json,
+        };
+        command.SetAction(parse =>
+        {
+            var paths = new List<string>();
+            foreach (FileInfo f in parse.GetValue(reports) ?? [])
+            {
+                paths.Add(f.FullName);
+            }
+            VerifyResult result = ReportVerifier.Verify(paths, parse.GetValue(baseline)?.FullName, parse.GetValue(profile));
+            if (parse.GetValue(json))
+            {
+                console.Out.WriteLine(result.ToJsonLine());
+                return result.ExitCode;
+            }
+            foreach (ReportVerification r in result.Reports)
+            {
+                string status = r.Status switch { "pass" => "PASS", "gate_failed" => "FAIL (gate)", _ => "MALFORMED" };
+                console.Out.WriteLine($"{status,-12} {r.Path}");
+                if (r.Ratio is double ratio)
+                {
+                    string ci = r.RatioCi is { Count: 2 } c ? $"  CI [{c[0]:F4}, {c[1]:F4}]" : "";
+                    console.Out.WriteLine($"  ratio {ratio:F4}{ci}");
+                }
+                int ok = 0;
+                foreach (VerifyCheck check in r.Checks)
+                {
+                    if (check.Ok)
+                    {
+                        ok++;
+                        continue;
+                    }
+                    console.Out.WriteLine($"  {check.Category}: {check.Id}: {check.Message}");
+                }
+                console.Out.WriteLine($"  {ok}/{r.Checks.Count} checks passed");
+            }
+            console.Out.WriteLine(result.ExitCode switch
+            {
+                0 => "Verify: OK (exit 0)",
+                1 => "Verify: a gate fails (exit 1)",
+                _ => "Verify: malformed or tampered (exit 2)",
+            });
+            return result.ExitCode;
+        });
+        return command;
+    }
+}
