@@ -7,8 +7,8 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Models.Gpt2;
 
 /// <summary>The GPT-2 forward pass with scratch buffers reused across windows (grown to the longest window seen).</summary>
-/// <remarks>Not thread-safe: one window at a time. Per window the only allocations are none: all activations live in
-/// the scratch buffers, and the output head is computed in vocabulary chunks with an online log-sum-exp, so at most
+/// <remarks>Not thread-safe: one window at a time. All activations live in the scratch buffers (no per-token
+/// allocation), and the output head is computed in vocabulary chunks with an online log-sum-exp, so at most
 /// <c>tokens × <see cref="VocabChunk"/></c> logits exist at once.</remarks>
 internal sealed class Gpt2Forward
 {
@@ -206,7 +206,7 @@ internal sealed class Gpt2Forward
         Span<float> s = scores.AsSpan(0, rows * keys);
         // S = Q Kᵀ (K stored [keys, hd] with stride 3d).
         Gemm.Multiply(false, true, rows, keys, hd, q, ld, k, ld, s, keys, threads: 1);
-        float scale = 1.0001f / MathF.Sqrt(hd);
+        float scale = 1f / MathF.Sqrt(hd);
         for (int r = 0; r < rows; r++)
         {
             int valid = q0 + r + 1;

@@ -18,6 +18,11 @@ public sealed class Gpt2ParityTests(ITestOutputHelper output) : IDisposable
     private const double MaxRelativeNllDifference = 1e-5;
     private const string Python = "/usr/bin/python3";
 
+    // Conv1D weights 5× GPT-2's init std: attention becomes peaked and activations large, so the comparison is
+    // sensitive (a 1e-3 relative error in the attention scale then moves logits by well over the tolerance).
+    // Measured: the correct pass stays at ~4e-6; a deliberate 1e-3 scale error gives 2e-3 to 3e-3.
+    private const float LinearScale = 5f;
+
     private readonly string _folder = Directory.CreateTempSubdirectory("invarlock-gpt2-parity-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -33,7 +38,7 @@ public sealed class Gpt2ParityTests(ITestOutputHelper output) : IDisposable
 
     private void AssertParity(Gpt2Config config, int seed, bool withLmHead)
     {
-        TensorStore weights = Gpt2TestModels.RandomWeights(config, seed, withLmHead);
+        TensorStore weights = Gpt2TestModels.RandomWeights(config, seed, withLmHead, LinearScale);
         int[][] windows =
         [
             Gpt2TestModels.Tokens(64, config.VocabSize, seed: 1),

@@ -12,7 +12,12 @@ internal static class Gpt2TestModels
         new(NLayer: 3, NHead: 4, NEmbd: 96, NPositions: 80, VocabSize: vocab, ActivationFunction: activation,
             TieWordEmbeddings: tie);
 
-    internal static TensorStore RandomWeights(Gpt2Config config, int seed, bool withLmHead = false)
+    /// <param name="config">The architecture.</param>
+    /// <param name="seed">Seed of the deterministic generator.</param>
+    /// <param name="withLmHead">Also add a separate <c>lm_head.weight</c>.</param>
+    /// <param name="linearScale">Multiplies the std of every Conv1D weight; above 1 it sharpens attention and
+    /// activations so numeric differences in the forward pass show up in the logits.</param>
+    internal static TensorStore RandomWeights(Gpt2Config config, int seed, bool withLmHead = false, float linearScale = 1f)
     {
         var rng = new Random(seed);
         var store = new TensorStore();
@@ -38,15 +43,15 @@ internal static class Gpt2TestModels
             string p = $"transformer.h.{i}.";
             Add(p + "ln_1.weight", [e], 1f, 0.1f);
             Add(p + "ln_1.bias", [e], 0f, 0.05f);
-            Add(p + "attn.c_attn.weight", [e, 3 * e], 0f, 0.02f);
+            Add(p + "attn.c_attn.weight", [e, 3 * e], 0f, 0.02f * linearScale);
             Add(p + "attn.c_attn.bias", [3 * e], 0f, 0.02f);
-            Add(p + "attn.c_proj.weight", [e, e], 0f, 0.02f);
+            Add(p + "attn.c_proj.weight", [e, e], 0f, 0.02f * linearScale);
             Add(p + "attn.c_proj.bias", [e], 0f, 0.02f);
             Add(p + "ln_2.weight", [e], 1f, 0.1f);
             Add(p + "ln_2.bias", [e], 0f, 0.05f);
-            Add(p + "mlp.c_fc.weight", [e, config.InnerSize], 0f, 0.02f);
+            Add(p + "mlp.c_fc.weight", [e, config.InnerSize], 0f, 0.02f * linearScale);
             Add(p + "mlp.c_fc.bias", [config.InnerSize], 0f, 0.02f);
-            Add(p + "mlp.c_proj.weight", [config.InnerSize, e], 0f, 0.02f);
+            Add(p + "mlp.c_proj.weight", [config.InnerSize, e], 0f, 0.02f * linearScale);
             Add(p + "mlp.c_proj.bias", [e], 0f, 0.02f);
         }
         Add("transformer.ln_f.weight", [e], 1f, 0.1f);

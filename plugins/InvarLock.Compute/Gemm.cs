@@ -1,0 +1,28 @@
+namespace InvarLock.Compute;
+
+/// <summary>Row-major single-precision matrix products on <see cref="ComputeEnvironment.Backend"/>.</summary>
+/// <remarks>All matrices are dense and row-major with the natural stride. Results never depend on <c>threads</c>
+/// (0 means <see cref="ComputeEnvironment.Threads"/>).</remarks>
+public static class Gemm
+{
+    /// <summary><c>C[m,n] = A[m,k]·B[k,n] (+ bias[n]) (+ C when <paramref name="accumulate"/>)</c>.</summary>
+    public static void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(false, false, m, n, k, a, Math.Max(k, 1), b, Math.Max(n, 1), c, Math.Max(n, 1), bias, accumulate, threads);
+
+    /// <summary><c>C[m,n] = A[m,k]·Bᵀ</c> where B is stored <c>[n,k]</c> (an <c>nn.Linear</c> weight), plus optional bias and accumulation.</summary>
+    public static void MatMulTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(false, true, m, n, k, a, Math.Max(k, 1), b, Math.Max(k, 1), c, Math.Max(n, 1), bias, accumulate, threads);
+
+    /// <summary><c>C[m,n] = Aᵀ·B[k,n]</c> where A is stored <c>[k,m]</c>, plus optional bias and accumulation.</summary>
+    public static void MatMulTransposeA(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(true, false, m, n, k, a, Math.Max(m, 1), b, Math.Max(n, 1), c, Math.Max(n, 1), bias, accumulate, threads);
+
+    /// <summary>The general form with explicit transposes and row strides; see <see cref="IGemmBackend.Multiply"/>.</summary>
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, bias, accumulate, threads);
+}
