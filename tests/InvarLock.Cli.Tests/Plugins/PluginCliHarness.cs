@@ -28,31 +28,8 @@ internal sealed class PluginCliHarness : IDisposable
 
     public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
 
-    public (int Exit, string Out, string Error) Run(params string[] args)
-    {
-        var env = new Dictionary<string, string?>(Environment) { ["INVARLOCK_HOME"] = Home };
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var console = new CliConsole(stdout, stderr, Interactive: false);
-        using ServiceProvider services = new ServiceCollection().AddInvarLock().AddSingleton(console)
-            .AddSingleton(new CliEnvironment(env)).BuildServiceProvider();
-        var root = new RootCommand("test") { PluginsCommand.Create(services, console), DoctorCommand.Create(services, console) };
-        ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
-        {
-            return (ExitCodes.BadInput, stdout.ToString(), string.Join("\n", parse.Errors.Select(e => e.Message)));
-        }
-        try
-        {
-            int exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
-            return (exit, stdout.ToString(), stderr.ToString());
-        }
-        catch (InvarLockException e)
-        {
-            stderr.WriteLine($"error {e.Code.Id}: {e.Message}");
-            return (e.Code.ExitCode, stdout.ToString(), stderr.ToString());
-        }
-    }
+    public (int Exit, string Out, string Error) Run(params string[] args) =>
+        CliRun.Invoke(new Dictionary<string, string?>(Environment) { ["INVARLOCK_HOME"] = Home }, args);
 
     /// <summary>Writes a small signed plugin package (manifest + nuspec + a placeholder assembly) and returns its path.</summary>
     public string WriteSignedPackage(X509Certificate2 signer, string id = "Acme.Guards", string guard = "acme_guard", string sdkVersion = "1.0")
