@@ -61,6 +61,8 @@ internal static class CliApp
         {
             EvaluateCommand.Create(services, console),
             VerifyCommand.Create(console),
+            ReportCommand.Create(console),
+            ExplainCommand.Create(console),
             VersionCommand.Create(console),
             PluginsCommand.Create(services, console),
             DoctorCommand.Create(services, console),

@@ -25,7 +25,7 @@ public static class MarkdownSummary
             sb.Append("## Failed gates\n\n");
             for (int i = 0; i < report.Verdict.FailedGates.Count; i++)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"- `{report.Verdict.FailedGates[i]}`: {report.Verdict.Reasons[i]}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"- `{report.Verdict.FailedGates[i]}`: {(i < report.Verdict.Reasons.Count ? report.Verdict.Reasons[i] : "")}\n");
             }
 
             sb.Append('\n');

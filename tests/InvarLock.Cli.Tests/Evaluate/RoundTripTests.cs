@@ -34,6 +34,13 @@ public sealed class RoundTripTests : IDisposable
         // A report verifies (0) or re-derives its own failing gate (1), never "malformed" (2).
         Assert.True(verify.Exit == (eval.Exit == 0 ? 0 : 1), $"evaluate {eval.Exit}, verify {verify.Exit}\n{verify.Out}");
         Assert.Contains("checks passed", verify.Out);
+
+        var html = CliRun.Invoke("report", "--format", "html", ReportIn(outDir), "--out", _temp.Combine("out", "report.html"));
+        Assert.Equal(0, html.Exit);
+        Assert.Contains("<svg", File.ReadAllText(_temp.Combine("out", "report.html")));
+        var md = CliRun.Invoke("report", "--format", "md", ReportIn(outDir));
+        Assert.Equal(0, md.Exit);
+        Assert.Contains(eval.Exit == 0 ? "PASS" : "FAIL", md.Out);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace InvarLock.Core.Reporting.Html;
 
 /// <summary>Finds the resolved-policy line behind a gate or a guard finding, and its value in the report's resolved
 /// policy (<see cref="PolicySection.Resolved"/>), so a reader sees which number decided.</summary>
-internal static partial class PolicyLines
+public static partial class PolicyLines
 {
     /// <summary>Longest compact JSON shown for a policy value; bigger sections are summarised.</summary>
     private const int MaxValueLength = 120;

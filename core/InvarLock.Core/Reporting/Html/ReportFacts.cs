@@ -4,8 +4,11 @@ using InvarLock.Core.Reporting.Model;
 namespace InvarLock.Core.Reporting.Html;
 
 /// <summary>Facts derived from a report that the HTML page and <c>invarlock explain</c> present the same way.</summary>
-internal static class ReportFacts
+public static class ReportFacts
 {
+    /// <summary>A number as the rendered reports show it: up to six decimals, trailing zeros dropped, <c>n/a</c> when missing.</summary>
+    public static string Number(double? value) => HtmlText.Number(value);
+
     /// <summary>PASS, FAIL, WARN (a failed non-gating gate) or n/a (not evaluated): the same words as the Markdown summary.</summary>
     public static string Outcome(GateResult gate) => !gate.Evaluated ? "n/a" : gate.Passed ? "PASS" : gate.Gating ? "FAIL" : "WARN";
 

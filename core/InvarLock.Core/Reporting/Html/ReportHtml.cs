@@ -151,8 +151,10 @@ public static class ReportHtml
         DeltaHistogram histogram = DeltaHistogram.Build(ReportFacts.PerWindowDeltas(report.Evaluation.Final));
         page.Line("<section id=\"delta-histogram\"><h2>Per-window Δ log-loss (final arm)</h2>");
         page.Line(SvgCharts.Histogram(histogram));
-        page.Line($"<p class=\"note\">{histogram.Total.ToString(CultureInfo.InvariantCulture)} windows in {histogram.Counts.Count.ToString(CultureInfo.InvariantCulture)} bins"
-            + $" of width {N(histogram.BinWidth, 6)}" + (histogram.Missing > 0 ? $"; {histogram.Missing.ToString(CultureInfo.InvariantCulture)} window(s) without a finite Δ are not drawn" : "")
+        string bins = histogram.Counts.Count == 1 && histogram.BinWidth == 0
+            ? $"All {histogram.Total.ToString(CultureInfo.InvariantCulture)} windows have Δ = {N(histogram.Lower, 6)}"
+            : $"{histogram.Total.ToString(CultureInfo.InvariantCulture)} windows in {histogram.Counts.Count.ToString(CultureInfo.InvariantCulture)} bins of width {N(histogram.BinWidth, 6)}";
+        page.Line($"<p class=\"note\">{bins}" + (histogram.Missing > 0 ? $"; {histogram.Missing.ToString(CultureInfo.InvariantCulture)} window(s) without a finite Δ are not drawn" : "")
             + $". Tail: q{N(report.Tail.Quantile * 100, 0)} = {F(report.Tail.PolicyQuantileValue, 6)}, tail mass {N(report.Tail.TailMass, 6)} (mode {E(report.Tail.Mode)}).</p>");
         page.Line("</section>");
     }
@@ -268,13 +270,14 @@ public static class ReportHtml
         table{border-collapse:collapse;width:100%;margin:8px 0}
         th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
         th{background:var(--panel)}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-        code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--panel);padding:0 3px;border-radius:3px;word-break:break-all}
+        code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--panel);padding:0 3px;border-radius:3px;overflow-wrap:anywhere}
+        tr.gate td:first-child code{white-space:nowrap}
         .badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:700;color:#fff;background:var(--na)}
         .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.warn{background:var(--warn)}
         .bad{color:var(--fail)}
         .chart{width:100%;height:auto;max-width:720px;display:block;margin:8px 0}
         .chart .axis{stroke:var(--muted);stroke-width:1}.chart .bar{fill:#0969da}.chart .zero{stroke:var(--fail);stroke-dasharray:4 3}
-        .chart .label{font-size:11px;fill:var(--muted)}.chart .one{stroke:var(--muted)}.chart .limit{stroke:var(--fail);stroke-width:2;stroke-dasharray:5 3}
+        .chart .label{font-size:11px;fill:var(--muted)}.chart .value{fill:var(--ink);font-weight:700}.chart .one{stroke:var(--muted)}.chart .limit{stroke:var(--fail);stroke-width:2;stroke-dasharray:5 3}
         .chart .interval{fill:#54aeff;opacity:.6}.chart .point{fill:#0550ae}
         .chart .guard{stroke-width:2}.chart .guard.pass{fill:#dafbe1;stroke:var(--pass)}.chart .guard.fail{fill:#ffebe9;stroke:var(--fail)}.chart .guard.warn{fill:#fff8c5;stroke:var(--warn)}
         .chart .guard-name{font-size:13px;font-weight:700;fill:var(--ink)}.chart .guard-state{font-size:11px;fill:var(--muted)}

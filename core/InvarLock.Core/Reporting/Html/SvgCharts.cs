@@ -78,16 +78,16 @@ internal static class SvgCharts
         sb.Append($", limit {HtmlText.Number(limit)}</title>");
         sb.Append($"<line class=\"axis\" x1=\"{C(left)}\" y1=\"{C(y)}\" x2=\"{C(w - right)}\" y2=\"{C(y)}\"/>");
         sb.Append($"<line class=\"one\" x1=\"{C(X(1.0))}\" y1=\"{C(y - 14)}\" x2=\"{C(X(1.0))}\" y2=\"{C(y + 14)}\"/>");
-        sb.Append($"<text class=\"label\" x=\"{C(X(1.0))}\" y=\"{C(y + 28)}\" text-anchor=\"middle\">1</text>");
+        sb.Append($"<text class=\"label\" x=\"{C(X(1.0))}\" y=\"{C(y + 30)}\" text-anchor=\"middle\">1</text>");
         sb.Append($"<line class=\"limit\" x1=\"{C(X(limit))}\" y1=\"{C(y - 18)}\" x2=\"{C(X(limit))}\" y2=\"{C(y + 18)}\"/>");
-        sb.Append($"<text class=\"label\" x=\"{C(X(limit))}\" y=\"{C(y - 22)}\" text-anchor=\"middle\">limit {HtmlText.Number(limit, 4)}</text>");
+        sb.Append($"<text class=\"label\" x=\"{C(X(limit))}\" y=\"{C(y + 30)}\" text-anchor=\"middle\">limit {HtmlText.Number(limit, 4)}</text>");
         if (interval is not null && double.IsFinite(interval.Lower) && double.IsFinite(interval.Upper))
         {
             sb.Append($"<rect class=\"interval\" x=\"{C(X(interval.Lower))}\" y=\"{C(y - 6)}\" width=\"{C(Math.Max(1, X(interval.Upper) - X(interval.Lower)))}\" height=\"12\"/>");
         }
 
         sb.Append($"<circle class=\"point\" cx=\"{C(X(r))}\" cy=\"{C(y)}\" r=\"5\"/>");
-        sb.Append($"<text class=\"label\" x=\"{C(X(r))}\" y=\"{C(y + 28)}\" text-anchor=\"middle\">{HtmlText.Number(r, 4)}</text>");
+        sb.Append($"<text class=\"label value\" x=\"{C(X(r))}\" y=\"{C(y - 12)}\" text-anchor=\"middle\">ratio {HtmlText.Number(r, 4)}</text>");
         sb.Append("</svg>");
         return sb.ToString();
     }
