@@ -12,7 +12,9 @@ namespace InvarLock.Models.Generation;
 /// files on every platform.</summary>
 /// <remarks>Weights follow GPT-2's initialisation: N(0, <see cref="TinyGpt2Options.InitializerRange"/>) for
 /// embeddings and projections, N(0, range/√(2·layers)) for the residual output projections (attn.c_proj, mlp.c_proj),
-/// LayerNorm weights 1 and every bias 0. Each tensor draws from its own stream, seeded by the options' seed and the
+/// LayerNorm weights 1 + N(0, <see cref="TinyGpt2Options.NormJitter"/>) and LayerNorm biases N(0, jitter/5) (a trained
+/// model's norms are never exactly 1 and 0; exact values make every normalised row sum to zero, which no real checkpoint
+/// does and which degenerates activation statistics), every other bias 0. Each tensor draws from its own stream, seeded by the options' seed and the
 /// tensor's name. The tokenizer is trained with <see cref="ByteLevelBpeTrainer"/> on
 /// <see cref="SyntheticCorpus"/> text of the same seed.</remarks>
 public static class TinyGpt2Generator
@@ -87,21 +89,21 @@ public static class TinyGpt2Generator
         for (int i = 0; i < o.Layers; i++)
         {
             string p = string.Create(CultureInfo.InvariantCulture, $"transformer.h.{i}.");
-            tensors.Add(Filled(p + "ln_1.weight", d, 1f));
-            tensors.Add(Filled(p + "ln_1.bias", d, 0f));
+            tensors.Add(Norm(o, p + "ln_1.weight", d, 1.0, o.NormJitter));
+            tensors.Add(Norm(o, p + "ln_1.bias", d, 0.0, o.NormJitter / 5));
             tensors.Add(Normal(o.Seed, p + "attn.c_attn.weight", [d, 3 * d], std));
             tensors.Add(Filled(p + "attn.c_attn.bias", 3 * d, 0f));
             tensors.Add(Normal(o.Seed, p + "attn.c_proj.weight", [d, d], residualStd));
             tensors.Add(Filled(p + "attn.c_proj.bias", d, 0f));
-            tensors.Add(Filled(p + "ln_2.weight", d, 1f));
-            tensors.Add(Filled(p + "ln_2.bias", d, 0f));
+            tensors.Add(Norm(o, p + "ln_2.weight", d, 1.0, o.NormJitter));
+            tensors.Add(Norm(o, p + "ln_2.bias", d, 0.0, o.NormJitter / 5));
             tensors.Add(Normal(o.Seed, p + "mlp.c_fc.weight", [d, inner], std));
             tensors.Add(Filled(p + "mlp.c_fc.bias", inner, 0f));
             tensors.Add(Normal(o.Seed, p + "mlp.c_proj.weight", [inner, d], residualStd));
             tensors.Add(Filled(p + "mlp.c_proj.bias", d, 0f));
         }
-        tensors.Add(Filled("transformer.ln_f.weight", d, 1f));
-        tensors.Add(Filled("transformer.ln_f.bias", d, 0f));
+        tensors.Add(Norm(o, "transformer.ln_f.weight", d, 1.0, o.NormJitter));
+        tensors.Add(Norm(o, "transformer.ln_f.bias", d, 0.0, o.NormJitter / 5));
         return tensors;
     }
 
@@ -114,6 +116,21 @@ public static class TinyGpt2Generator
             data[i] = (float)(normal.Next() * std);
         }
         return new SafetensorsTensor(name, shape, data);
+    }
+
+    private static SafetensorsTensor Norm(TinyGpt2Options o, string name, int length, double center, double std)
+    {
+        if (std == 0)
+        {
+            return Filled(name, length, (float)center);
+        }
+        float[] data = new float[length];
+        var normal = new DeterministicNormal(StreamSeed(o.Seed, name));
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = (float)(center + normal.Next() * std);
+        }
+        return new SafetensorsTensor(name, [length], data);
     }
 
     private static SafetensorsTensor Filled(string name, int length, float value)

@@ -13,6 +13,7 @@ namespace InvarLock.Models.Generation;
 /// <param name="InitializerRange">Standard deviation of the normal weight initialisation (GPT-2: 0.02).</param>
 /// <param name="LayerNormEpsilon">layer_norm_epsilon.</param>
 /// <param name="ActivationFunction">activation_function.</param>
+/// <param name="NormJitter">Standard deviation of LayerNorm weights around 1 (biases use a fifth of it); 0 gives exact 1 and 0.</param>
 public sealed record TinyGpt2Options(
     int Seed = 1234,
     int Layers = 2,
@@ -24,4 +25,5 @@ public sealed record TinyGpt2Options(
     int CorpusCharacters = 60_000,
     double InitializerRange = 0.02,
     double LayerNormEpsilon = 1e-5,
-    string ActivationFunction = "gelu_new");
+    string ActivationFunction = "gelu_new",
+    double NormJitter = 0.1);

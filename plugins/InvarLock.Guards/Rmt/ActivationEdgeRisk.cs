@@ -1,0 +1,170 @@
+using InvarLock.Guards.Numerics;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Guards.Rmt;
+
+/// <summary>Edge risk of one activation matrix and module/family classification for the RMT guard (guards.md §4.3, §4.4).</summary>
+internal static class ActivationEdgeRisk
+{
+    /// <summary>The Marchenko–Pastur edge √m + √n of an m × n whitened matrix.</summary>
+    public static double MpEdge(int m, int n) => Math.Sqrt(m) + Math.Sqrt(n);
+
+    /// <summary>Risk r = σ̂ / (√m + √n) of the globally whitened activations <c>(A − μ)/s</c> (never materialised);
+    /// null when A is empty, not finite, or has no spread.</summary>
+    public static (double Risk, double Sigma, double Edge)? Compute(ReadOnlySpan<float> a, int m, int n, int iters, PowerIterationInit init)
+    {
+        if (m <= 0 || n <= 0 || a.Length < (long)m * n)
+        {
+            return null;
+        }
+        a = a[..(m * n)];
+        double sum = 0.0;
+        double sumSq = 0.0;
+        foreach (float x in a)
+        {
+            sum += x;
+            sumSq += (double)x * x;
+        }
+        if (!double.IsFinite(sum) || !double.IsFinite(sumSq))
+        {
+            return null;
+        }
+        double count = (double)m * n;
+        double mu = sum / count;
+        double variance = (sumSq / count) - (mu * mu);
+        double s = Math.Sqrt(Math.Max(variance, PowerIteration.Eps));
+        if (!(s > 0) || !double.IsFinite(s))
+        {
+            return null;
+        }
+        double edge = MpEdge(m, n);
+        double sigma = PowerIteration.SigmaMax(a, m, n, iters, init, mu, s);
+        if (!double.IsFinite(sigma) || !(edge > 0))
+        {
+            return null;
+        }
+        return (sigma / Math.Max(edge, PowerIteration.Eps), sigma, edge);
+    }
+
+    /// <summary>Modules the RMT guard taps: every Embedding and LayerNorm, and linear layers whose names mark them as
+    /// attention, MLP or routing projections.</summary>
+    public static bool IsTapped(ModuleInfo module)
+    {
+        switch (module.Kind)
+        {
+            case ModuleKind.Embedding:
+            case ModuleKind.LayerNorm:
+                return true;
+            case ModuleKind.Linear:
+            case ModuleKind.Conv1D:
+                string n = module.Name.ToLowerInvariant();
+                return n.EndsWith(".attn.c_attn", StringComparison.Ordinal) || n.EndsWith(".attn.c_proj", StringComparison.Ordinal)
+                    || n.EndsWith(".mlp.c_fc", StringComparison.Ordinal) || n.EndsWith(".mlp.c_proj", StringComparison.Ordinal)
+                    || Spectral.SpectralFamilies.ContainsAny(n, "attn", "attention", "mlp", "ffn", "router", "expert", "moe", "gate", "gating", "switch");
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>RMT family: attn, ffn (including routers and experts), embed, or other (guards.md §4.3).</summary>
+    public static string Family(string name)
+    {
+        string n = name.ToLowerInvariant();
+        if (Spectral.SpectralFamilies.ContainsAny(n, "attn", "attention", "self_attn"))
+        {
+            return "attn";
+        }
+        if (Spectral.SpectralFamilies.ContainsAny(n, "router", "routing", "gate", "gating", "dispatch", "switch",
+            "experts", "expert", "moe", "mixture_of_experts", "mlp", "ffn", "c_fc", "feed_forward"))
+        {
+            return "ffn";
+        }
+        if (Spectral.SpectralFamilies.ContainsAny(n, "embed", "wte", "wpe"))
+        {
+            return "embed";
+        }
+        return "other";
+    }
+
+    /// <summary>Window indices to sample: evenly spaced <c>round(i·(n−1)/(k−1))</c> (banker's rounding), first k, or last k.</summary>
+    public static IReadOnlyList<int> SampleIndices(int available, int count, string policy)
+    {
+        int k = Math.Min(count, available);
+        if (k <= 0)
+        {
+            return [];
+        }
+        var result = new List<int>(k);
+        switch (policy)
+        {
+            case "last":
+                for (int i = available - k; i < available; i++)
+                {
+                    result.Add(i);
+                }
+                break;
+            case "evenly_spaced":
+                if (k == 1)
+                {
+                    result.Add(0);
+                    break;
+                }
+                for (int i = 0; i < k; i++)
+                {
+                    result.Add((int)Math.Round((double)i * (available - 1) / (k - 1), MidpointRounding.ToEven));
+                }
+                break;
+            default:
+                for (int i = 0; i < k; i++)
+                {
+                    result.Add(i);
+                }
+                break;
+        }
+        return result;
+    }
+}
+
+/// <summary>Accumulates token-weighted edge risk per module during a forward pass.</summary>
+internal sealed class EdgeRiskTap(IReadOnlySet<string> modules, int iters, PowerIterationInit init) : IActivationTap
+{
+    private readonly SortedDictionary<string, (double WeightedSum, double Weight, double Max)> _acc = new(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> ModuleNames { get; } = modules;
+
+    public double TokenWeightTotal { get; private set; }
+
+    private readonly HashSet<int> _windowsSeen = [];
+
+    public int WindowsUsed => _windowsSeen.Count;
+
+    public void OnActivation(string moduleName, int windowIndex, ReadOnlySpan<float> activations, int tokens, int width)
+    {
+        if (_windowsSeen.Add(windowIndex))
+        {
+            TokenWeightTotal += Math.Max(tokens, 1);
+        }
+        var r = ActivationEdgeRisk.Compute(activations, tokens, width, iters, init);
+        if (r is null)
+        {
+            return;
+        }
+        double w = Math.Max(tokens, 1);
+        _acc.TryGetValue(moduleName, out var a);
+        _acc[moduleName] = (a.WeightedSum + (r.Value.Risk * w), a.Weight + w, Math.Max(a.Max, r.Value.Risk));
+    }
+
+    /// <summary>Token-weighted mean risk per module (sorted by name); modules never scored are absent.</summary>
+    public SortedDictionary<string, double> ModuleScores()
+    {
+        var result = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var kv in _acc)
+        {
+            if (kv.Value.Weight > 0)
+            {
+                result[kv.Key] = kv.Value.WeightedSum / kv.Value.Weight;
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,456 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using InvarLock.Guards.Common;
+using InvarLock.Guards.Numerics;
+using InvarLock.Sdk;
+using InvarLock.Sdk.Guards;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Guards.Variance;
+
+/// <summary>The <c>variance</c> guard (guards.md §5): variance equalisation (VE) of residual-branch output projections.</summary>
+/// <remarks>
+/// On the baseline it resolves targets (GPT-2, LLaMA-family, BERT and OPT names; tier tap patterns match the real name or
+/// its GPT-2-form alias) and records the scales it would propose. On the subject it proposes scales from the mean squares
+/// of the targets' outputs, runs a paired A/B pass over the calibration windows (without / with the scales), computes the
+/// ratio CI and the ΔlogNLL BCa CI with the predictive gate, and applies the A/B decision. <b>When VE is enabled the subject
+/// is left scaled</b> (Details: <c>ve_enabled</c>, <c>subject_scaled</c>, <c>applied_scales</c>); otherwise its weights are
+/// restored bit-for-bit. Decision: passes unless a consistency check fails; Abort on failure (Warn in monitor-only mode).
+/// </remarks>
+public sealed class VarianceGuard : IGuard
+{
+    private const int BootstrapReplicates = 500;
+
+    private VarianceOptions _options = VarianceOptions.Balanced;
+    private TargetResolution? _targets;
+    private bool _ready;
+    private bool _monitorOnly;
+    private JsonObject? _preEdit;
+
+    /// <inheritdoc />
+    public PluginDescriptor Descriptor => GuardDescriptors.Variance;
+
+    /// <summary>True after a validation that enabled VE (the subject's weights were scaled and left so).</summary>
+    public bool Enabled { get; private set; }
+
+    /// <summary>The scales applied to the subject when <see cref="Enabled"/>, by module name.</summary>
+    public IReadOnlyDictionary<string, double> AppliedScales { get; private set; } = new Dictionary<string, double>();
+
+    /// <inheritdoc />
+    public GuardPrepared Prepare(GuardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _options = VarianceOptions.Parse(context.Policy);
+        _monitorOnly = _options.MonitorOnly ?? string.Equals(context.Run.EditName, "noop", StringComparison.Ordinal);
+        _targets = VarianceTargets.Resolve(context.Model, _options);
+        var details = new JsonObject
+        {
+            ["policy"] = _options.ToJson(),
+            ["monitor_only"] = _monitorOnly,
+            ["target_resolution"] = _targets.Record.DeepClone(),
+            ["target_modules"] = _targets.Targets.Count,
+        };
+        if (_targets.Targets.Count == 0)
+        {
+            _ready = false;
+            details["warning"] = "No target modules found for variance equalization";
+            return new GuardPrepared(false, details);
+        }
+        _ready = true;
+        if (!_monitorOnly && context.CalibrationWindows.Count > 0)
+        {
+            Proposal pre = Propose(context, Math.Min(_options.ScaleWindows, context.CalibrationWindows.Count));
+            _preEdit = new JsonObject
+            {
+                ["raw_scales"] = JsonHelpers.Numbers(pre.Raw),
+                ["proposed_scales"] = JsonHelpers.Numbers(pre.Filtered),
+            };
+            details["raw_scales_pre_edit"] = pre.Raw.Count;
+            details["proposed_scales_pre_edit"] = JsonHelpers.Numbers(pre.Filtered);
+            details["scale_statistics"] = ScaleStatistics(pre.Filtered);
+        }
+        return new GuardPrepared(true, details);
+    }
+
+    /// <inheritdoc />
+    public GuardOutcome Validate(GuardContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        VarianceOptions o = _options;
+        if (!_ready || _targets is null)
+        {
+            return new GuardOutcome(false, _monitorOnly ? GuardAction.Warn : GuardAction.Abort,
+                [new GuardViolation("not_prepared", "Variance guard was not prepared or found no target modules")],
+                new Dictionary<string, double>(),
+                new JsonObject { ["prepared"] = false, ["target_resolution"] = _targets?.Record.DeepClone() });
+        }
+
+        IModel model = context.Model;
+        int calWindows = Math.Min(o.CalibrationWindows, context.CalibrationWindows.Count);
+        int scaleWindows = _monitorOnly ? 0 : Math.Min(o.ScaleWindows, context.CalibrationWindows.Count);
+        int passWindows = Math.Max(calWindows, scaleWindows);
+        var warnings = new List<string>();
+        var errors = new List<string>();
+
+        // Pass A (and the scale proposal, which observes the same forward passes).
+        Proposal proposal = passWindows > 0 ? Propose(context, passWindows, scaleWindows) : Proposal.Empty;
+        SortedDictionary<string, double> scales = _monitorOnly ? new(StringComparer.Ordinal) : proposal.Filtered;
+        WindowStats a = WindowStats.From(proposal.Losses, calWindows);
+
+        var predictive = PredictiveState.Initial(o.PredictiveGate);
+        AbResults ab = new(null, null, null);
+        string status;
+        int coverage = a.Count;
+        WindowStats? b = null;
+        if (calWindows == 0)
+        {
+            status = o.CalibrationWindows == 0 ? "skipped" : "no_calibration";
+        }
+        else if (coverage < o.MinCoverage)
+        {
+            status = "insufficient";
+            predictive = predictive with { Reason = "insufficient_coverage" };
+        }
+        else if (scales.Count == 0)
+        {
+            double mean = a.Ppl.Average();
+            ab = new AbResults(mean, mean, (1.0, 1.0));
+            status = "no_scaling_required";
+            predictive = new PredictiveState(true, false, "no_scales");
+        }
+        else
+        {
+            // Pass B: the same windows with the proposed scales applied, then an exact restore.
+            IReadOnlyList<WindowLoss> lossesB;
+            using (ApplyScales(model, scales))
+            {
+                lossesB = model.Evaluate(Take(context.CalibrationWindows, calWindows), null, context.CancellationToken);
+            }
+            b = WindowStats.From(lossesB, calWindows);
+            var paired = WindowStats.Pair(a, b);
+            coverage = paired.Count;
+            if (coverage >= o.MinCoverage && coverage > 0)
+            {
+                double pplNo = paired.Average(p => p.A.Ppl);
+                double pplWith = paired.Average(p => p.B.Ppl);
+                var ratios = paired.Where(p => p.A.Ppl > 0).Select(p => p.B.Ppl / p.A.Ppl).ToList();
+                var ratioCi = BootstrapIntervals.PercentileOfMean(ratios, BootstrapReplicates, o.Alpha, (ulong)o.CalibrationSeed);
+                ab = new AbResults(pplNo, pplWith, ratioCi);
+                status = ratios.Count > 0 ? "complete" : "insufficient";
+                var deltaCi = BootstrapIntervals.PairedDeltaBca(
+                    [.. paired.Select(p => p.B.Loss)], [.. paired.Select(p => p.A.Loss)], [.. paired.Select(p => (double)p.A.Tokens)],
+                    BootstrapReplicates, o.Alpha, (ulong)(o.CalibrationSeed + 211));
+                double wSum = paired.Sum(p => (double)p.A.Tokens);
+                double meanDelta = wSum > 0
+                    ? paired.Sum(p => p.A.Tokens * (p.B.Loss - p.A.Loss)) / wSum
+                    : paired.Average(p => p.B.Loss - p.A.Loss);
+                if (deltaCi is (double lo, double hi) && double.IsFinite(lo) && double.IsFinite(hi))
+                {
+                    (bool pass, string reason) = o.PredictiveGate
+                        ? VarianceGates.Predictive(meanDelta, deltaCi, o.MinEffectLogNll ?? 0.0, o.PredictiveOneSided)
+                        : (true, "disabled");
+                    predictive = new PredictiveState(true, pass, reason, deltaCi, meanDelta);
+                }
+                else
+                {
+                    predictive = predictive with { MeanDelta = meanDelta };
+                }
+            }
+            else
+            {
+                status = "insufficient";
+                predictive = predictive with { Reason = "insufficient_coverage" };
+            }
+        }
+
+        (bool enable, string gateReason, PredictiveState finalPredictive) = VarianceGates.AbGate(ab, predictive, o);
+        if (_monitorOnly)
+        {
+            enable = false;
+        }
+        Enabled = false;
+        AppliedScales = new Dictionary<string, double>();
+        if (enable)
+        {
+            ApplyScales(model, scales).Commit();
+            Enabled = true;
+            AppliedScales = new SortedDictionary<string, double>(scales, StringComparer.Ordinal);
+            double improvement = (ab.PplNoVe ?? 0) - (ab.PplWithVe ?? 0);
+            if (improvement < o.AbsoluteFloorPpl)
+            {
+                errors.Add($"VE enabled with improvement {improvement:0.000} below the absolute floor {o.AbsoluteFloorPpl}");
+            }
+        }
+        if (status is "insufficient" or "no_calibration")
+        {
+            warnings.Add("Variance calibration coverage insufficient; operating in monitor mode");
+        }
+
+        bool passed = errors.Count == 0;
+        GuardAction action = passed ? (warnings.Count > 0 ? GuardAction.Warn : GuardAction.None) : (_monitorOnly ? GuardAction.Warn : GuardAction.Abort);
+        var violations = errors.Select(e => new GuardViolation("variance_consistency", e, null, null, null, true))
+            .Concat(warnings.Select(w => new GuardViolation("variance_calibration", w, null, coverage, o.MinCoverage, false)))
+            .ToList();
+
+        double gain = ab.Gain ?? 0.0;
+        var metrics = new Dictionary<string, double>
+        {
+            ["ve_enabled"] = Enabled ? 1 : 0,
+            ["proposed_scales"] = scales.Count,
+            ["target_modules"] = _targets.Targets.Count,
+            ["ab_gain"] = gain,
+            ["ab_windows_used"] = coverage,
+            ["ab_seed_used"] = o.CalibrationSeed,
+            ["monitor_only"] = _monitorOnly ? 1 : 0,
+            ["met_threshold"] = enable ? 1 : 0,
+            ["min_gain_threshold"] = o.MinGain + o.TieBreakerDeadband,
+        };
+        if (ab.PplNoVe is double pn)
+        {
+            metrics["ppl_no_ve"] = pn;
+        }
+        if (ab.PplWithVe is double pw)
+        {
+            metrics["ppl_with_ve"] = pw;
+        }
+
+        string fingerprint = TargetFingerprint(model, _targets.Targets);
+        var windowIds = new JsonArray([.. Enumerable.Range(0, calWindows).Select(i => (JsonNode)i)]);
+        var details = new JsonObject
+        {
+            ["prepared"] = true,
+            ["evaluated"] = calWindows > 0,
+            ["guard_type"] = "variance",
+            ["ve_enabled"] = Enabled,
+            ["ve_applied"] = Enabled,
+            ["subject_scaled"] = Enabled,
+            ["applied_scales"] = JsonHelpers.Numbers(AppliedScales),
+            ["gate_reason"] = gateReason,
+            ["gain"] = gain,
+            ["ab_test_performed"] = ab.PplNoVe is not null,
+            ["ppl_no_ve"] = JsonHelpers.Number(ab.PplNoVe),
+            ["ppl_with_ve"] = JsonHelpers.Number(ab.PplWithVe),
+            ["ratio_ci"] = ab.RatioCi is (double rl, double rh) ? JsonHelpers.Pair(rl, rh) : null,
+            ["monitor_only"] = _monitorOnly,
+            ["scope"] = o.Scope,
+            ["mode"] = o.Mode,
+            ["alpha"] = o.Alpha,
+            ["min_rel_gain"] = o.MinRelGain,
+            ["max_calib_used"] = o.MaxCalib,
+            ["tap"] = JsonHelpers.Strings(o.Tap),
+            ["target_modules"] = _targets.Targets.Count,
+            ["target_module_names"] = JsonHelpers.Strings(_targets.Targets.Select(t => t.Name)),
+            ["focus_modules"] = o.TargetModules is null ? new JsonArray() : JsonHelpers.Strings(o.TargetModules),
+            ["target_resolution"] = _targets.Record.DeepClone(),
+            ["proposed_scales"] = JsonHelpers.Numbers(scales),
+            ["raw_scales_post_edit"] = JsonHelpers.Numbers(proposal.Raw),
+            ["proposed_scales_post_edit"] = JsonHelpers.Numbers(scales),
+            ["proposed_scales_pre_edit"] = _preEdit?["proposed_scales"]?.DeepClone(),
+            ["raw_scales_pre_edit"] = _preEdit?["raw_scales"]?.DeepClone(),
+            ["scale_filtering"] = new JsonObject
+            {
+                ["backstop_used"] = proposal.BackstopUsed,
+                ["max_scale_step"] = o.MaxScaleStep,
+                ["min_abs_adjust"] = o.MinAbsAdjust,
+                ["topk_backstop"] = o.TopkBackstop,
+            },
+            ["calibration"] = new JsonObject
+            {
+                ["requested"] = o.CalibrationWindows,
+                ["coverage"] = coverage,
+                ["min_coverage"] = o.MinCoverage,
+                ["seed"] = o.CalibrationSeed,
+                ["status"] = status,
+                ["tag"] = "post_edit",
+            },
+            ["predictive_gate"] = new JsonObject
+            {
+                ["evaluated"] = finalPredictive.Evaluated,
+                ["passed"] = finalPredictive.Passed,
+                ["reason"] = finalPredictive.Reason,
+                ["delta_ci"] = finalPredictive.DeltaCi is (double dl, double dh) ? JsonHelpers.Pair(dl, dh) : JsonHelpers.Pair(null, null),
+                ["gain_ci"] = finalPredictive.GainCi is (double gl, double gh) ? JsonHelpers.Pair(gl, gh) : JsonHelpers.Pair(null, null),
+                ["mean_delta"] = JsonHelpers.Number(finalPredictive.MeanDelta),
+                ["one_sided"] = o.PredictiveOneSided,
+            },
+            ["ab_test"] = new JsonObject
+            {
+                ["seed"] = o.CalibrationSeed,
+                ["windows_used"] = coverage,
+                ["window_ids"] = windowIds,
+                ["provenance"] = new JsonObject
+                {
+                    ["condition_a"] = new JsonObject { ["mode"] = "edited_no_ve", ["tag"] = "post_edit", ["window_count"] = a.Count, ["target_fingerprint"] = fingerprint },
+                    ["condition_b"] = new JsonObject { ["mode"] = "virtual_ve", ["tag"] = "post_edit", ["window_count"] = b?.Count ?? 0, ["target_fingerprint"] = fingerprint },
+                },
+                ["point_estimates"] = new JsonObject
+                {
+                    ["ppl_no_ve"] = JsonHelpers.Number(ab.PplNoVe),
+                    ["ppl_with_ve"] = JsonHelpers.Number(ab.PplWithVe),
+                    ["coverage"] = coverage,
+                },
+            },
+            ["warnings"] = JsonHelpers.Strings(warnings),
+            ["errors"] = JsonHelpers.Strings(errors),
+            ["policy"] = o.ToJson(),
+        };
+        return new GuardOutcome(passed, action, violations, metrics, details);
+    }
+
+    private sealed record Proposal(SortedDictionary<string, double> Raw, SortedDictionary<string, double> Filtered, bool BackstopUsed,
+        IReadOnlyList<WindowLoss> Losses)
+    {
+        public static Proposal Empty { get; } = new(new(StringComparer.Ordinal), new(StringComparer.Ordinal), false, []);
+    }
+
+    /// <summary>Evaluates the first <paramref name="windows"/> calibration windows with a mean-square tap on the targets
+    /// (samples from the first <paramref name="scaleWindows"/> only) and proposes filtered scales.</summary>
+    private Proposal Propose(GuardContext context, int windows, int? scaleWindows = null)
+    {
+        VarianceOptions o = _options;
+        int sw = scaleWindows ?? windows;
+        var tap = new MeanSquareTap(_targets!.Targets.Select(t => t.Name), sw);
+        IReadOnlyList<WindowLoss> losses = context.Model.Evaluate(Take(context.CalibrationWindows, windows), tap, context.CancellationToken);
+        SortedDictionary<string, double> raw = ScaleProposal.RawScales(tap.Samples, o.Deadband, o.ClampLo, o.ClampHi);
+        if (raw.Count == 0 && o.Deadband > 0)
+        {
+            raw = ScaleProposal.RawScales(tap.Samples, Math.Max(o.Deadband * 0.5, 1e-4), o.ClampLo, o.ClampHi);
+        }
+        (SortedDictionary<string, double> filtered, bool backstop) =
+            ScaleProposal.Filter(raw, o.MinAbsAdjust, o.MaxScaleStep, o.TopkBackstop, o.MaxAdjustedModules, o.Deadband);
+        return new Proposal(raw, filtered, backstop, losses);
+    }
+
+    private static List<ReadOnlyMemory<int>> Take(IReadOnlyList<ReadOnlyMemory<int>> windows, int count)
+    {
+        var list = new List<ReadOnlyMemory<int>>(count);
+        for (int i = 0; i < count && i < windows.Count; i++)
+        {
+            list.Add(windows[i]);
+        }
+        return list;
+    }
+
+    private ScaledWeights ApplyScales(IModel model, IReadOnlyDictionary<string, double> scales)
+    {
+        var saved = new List<(string Weight, float[] Copy)>();
+        foreach (VarianceTarget t in _targets!.Targets)
+        {
+            if (!scales.TryGetValue(t.Name, out double s))
+            {
+                continue;
+            }
+            Span<float> w = model.Parameters.GetSpan(t.WeightName);
+            saved.Add((t.WeightName, w.ToArray()));
+            System.Numerics.Tensors.TensorPrimitives.Multiply(w, (float)s, w);
+        }
+        return new ScaledWeights(model, saved);
+    }
+
+    /// <summary>Restores the saved weights exactly on dispose unless committed.</summary>
+    private sealed class ScaledWeights(IModel model, List<(string Weight, float[] Copy)> saved) : IDisposable
+    {
+        private bool _done;
+
+        public void Commit() => _done = true;
+
+        public void Dispose()
+        {
+            if (_done)
+            {
+                return;
+            }
+            _done = true;
+            foreach ((string weight, float[] copy) in saved)
+            {
+                copy.CopyTo(model.Parameters.GetSpan(weight));
+            }
+        }
+    }
+
+    private static JsonObject ScaleStatistics(IReadOnlyDictionary<string, double> scales) => scales.Count == 0
+        ? new JsonObject { ["mean_scale"] = 1.0, ["min_scale"] = 1.0, ["max_scale"] = 1.0 }
+        : new JsonObject { ["mean_scale"] = scales.Values.Average(), ["min_scale"] = scales.Values.Min(), ["max_scale"] = scales.Values.Max() };
+
+    /// <summary>First 16 hex of SHA-256 over each target's name and weight bytes, in name order.</summary>
+    private static string TargetFingerprint(IModel model, IReadOnlyList<VarianceTarget> targets)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (VarianceTarget t in targets.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(t.Name + "\n"));
+            hash.AppendData(MemoryMarshal.AsBytes((ReadOnlySpan<float>)model.Parameters.GetSpan(t.WeightName)));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+}
+
+/// <summary>Collects per-window mean squares E[y²] of target outputs.</summary>
+internal sealed class MeanSquareTap(IEnumerable<string> modules, int windowLimit) : IActivationTap
+{
+    public IReadOnlySet<string> ModuleNames { get; } = new HashSet<string>(modules, StringComparer.Ordinal);
+
+    public Dictionary<string, List<double>> Samples { get; } = new(StringComparer.Ordinal);
+
+    public void OnActivation(string moduleName, int windowIndex, ReadOnlySpan<float> activations, int tokens, int width)
+    {
+        if (windowIndex >= windowLimit || activations.IsEmpty)
+        {
+            return;
+        }
+        double s = 0.0;
+        foreach (float x in activations)
+        {
+            s += (double)x * x;
+        }
+        double ms = s / activations.Length;
+        if (!double.IsFinite(ms))
+        {
+            return;
+        }
+        if (!Samples.TryGetValue(moduleName, out List<double>? list))
+        {
+            Samples[moduleName] = list = [];
+        }
+        list.Add(ms);
+    }
+}
+
+/// <summary>Per-window loss, perplexity and token counts of one A/B condition (non-finite windows dropped).</summary>
+internal sealed record WindowStats(IReadOnlyList<(int Index, double Loss, double Ppl, int Tokens)> Windows)
+{
+    public int Count => Windows.Count;
+
+    public IEnumerable<double> Ppl => Windows.Select(w => w.Ppl);
+
+    public static WindowStats From(IReadOnlyList<WindowLoss> losses, int count)
+    {
+        var list = new List<(int, double, double, int)>();
+        for (int i = 0; i < Math.Min(count, losses.Count); i++)
+        {
+            double loss = losses[i].MeanLoss;
+            double ppl = Math.Exp(loss);
+            if (double.IsFinite(loss) && double.IsFinite(ppl))
+            {
+                list.Add((i, loss, ppl, losses[i].TokenCount));
+            }
+        }
+        return new WindowStats(list);
+    }
+
+    public static List<((int Index, double Loss, double Ppl, int Tokens) A, (int Index, double Loss, double Ppl, int Tokens) B)> Pair(WindowStats a, WindowStats b)
+    {
+        var byIndex = b.Windows.ToDictionary(w => w.Index);
+        var result = new List<((int, double, double, int), (int, double, double, int))>();
+        foreach (var w in a.Windows)
+        {
+            if (byIndex.TryGetValue(w.Index, out var other))
+            {
+                result.Add((w, other));
+            }
+        }
+        return result;
+    }
+}
