@@ -135,4 +135,93 @@ public class PowerIterationTests
     {
         Assert.Throws<ArgumentException>(() => PowerIteration.TopSingularValue(new float[5], 2, 3));
     }
+
+    [Fact]
+    public void TopSingularValue_OneTwoEightThreads_GiveIdenticalDoubles()
+    {
+        // 1024 × 3072 is above the parallel threshold; every product element is computed by the same operations in the
+        // same order whatever the split, so the estimates must agree bit for bit.
+        const int rows = 1024, cols = 3072;
+        float[] w = TestData.Random(rows * cols, seed: 11);
+        double one = PowerIteration.TopSingularValue(w, rows, cols, 6, threads: 1);
+        double two = PowerIteration.TopSingularValue(w, rows, cols, 6, threads: 2);
+        double eight = PowerIteration.TopSingularValue(w, rows, cols, 6, threads: 8);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(one), BitConverter.DoubleToInt64Bits(two));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(one), BitConverter.DoubleToInt64Bits(eight));
+    }
+
+    [Fact]
+    public void ActivationEdgeRisk_OddShapeAcrossThreadCounts_GivesIdenticalDoubles()
+    {
+        // 701 × 777: neither dimension divides evenly into row ranges or 8-wide column blocks.
+        const int rows = 701, cols = 777;
+        float[] a = TestData.Random(rows * cols, seed: 12, scale: 3f);
+        for (int i = 0; i < a.Length; i += 97)
+        {
+            a[i] += 2f; // a non-zero mean, so the implicit whitening does work
+        }
+        EdgeRisk? one = PowerIteration.ActivationEdgeRisk(a, rows, cols, threads: 1);
+        EdgeRisk? three = PowerIteration.ActivationEdgeRisk(a, rows, cols, threads: 3);
+        EdgeRisk? eight = PowerIteration.ActivationEdgeRisk(a, rows, cols, threads: 8);
+        Assert.NotNull(one);
+        Assert.Equal(one, three);
+        Assert.Equal(one, eight);
+    }
+
+    [Fact]
+    public void TopSingularValue_ParallelRun_MatchesNaiveDoubleReference()
+    {
+        // Guards against a split that drops or repeats rows or columns: the reference is the textbook loop in double.
+        const int rows = 600, cols = 531;
+        float[] w = TestData.Random(rows * cols, seed: 13);
+        double expected = NaiveTopSingularValue(w, rows, cols, 5);
+        double actual = PowerIteration.TopSingularValue(w, rows, cols, 5, threads: 8);
+        // Only the summation order of the row dots differs from the reference: ~1e-12 relative.
+        Assert.Equal(expected, actual, 1e-12 * expected);
+    }
+
+    [Fact]
+    public void TopSingularValue_NegativeThreads_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => PowerIteration.TopSingularValue(W, 2, 2, threads: -1));
+    }
+
+    private static double NaiveTopSingularValue(float[] w, int rows, int cols, int iterations)
+    {
+        var v = new double[cols];
+        Array.Fill(v, 1.0 / Math.Sqrt(cols));
+        var u = new double[rows];
+        double sigma = 0.0;
+        for (int it = 0; it < iterations; it++)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                double s = 0.0;
+                for (int j = 0; j < cols; j++)
+                {
+                    s += w[i * cols + j] * v[j];
+                }
+                u[i] = s;
+            }
+            sigma = Math.Sqrt(u.Sum(x => x * x));
+            for (int i = 0; i < rows; i++)
+            {
+                u[i] /= sigma;
+            }
+            Array.Clear(v);
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    v[j] += u[i] * w[i * cols + j];
+                }
+            }
+            double norm = Math.Sqrt(v.Sum(x => x * x));
+            for (int j = 0; j < cols; j++)
+            {
+                v[j] /= norm;
+            }
+        }
+        return sigma;
+    }
 }

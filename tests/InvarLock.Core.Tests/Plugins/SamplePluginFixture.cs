@@ -4,9 +4,10 @@ using InvarLock.Core.Plugins.Packaging;
 
 namespace InvarLock.Core.Tests.Plugins;
 
-/// <summary>Builds the sample third-party plugin (tests/plugins) once per test run, the way a vendor would: copies the
-/// project to a temporary folder and runs <c>dotnet pack</c> against this run's InvarLock.Sdk.dll. Also holds the
-/// vendor's signing certificate and a second, untrusted one.</summary>
+/// <summary>Builds the sample third-party plugins (tests/plugins) once per test run, the way a vendor would: copies the
+/// projects to a temporary folder and runs one <c>dotnet pack</c> of SamplePlugins.slnx against this run's
+/// InvarLock.Sdk.dll. That packs the weight-norm drift plugin (private dependency Contoso.NormMath 1.0) and the
+/// NormDriftV2 plugin (Contoso.NormMath 2.0). Also holds the vendor's signing certificate and a second, untrusted one.</summary>
 public sealed class SamplePluginFixture : IDisposable
 {
     private readonly string _workDirectory;
@@ -18,18 +19,23 @@ public sealed class SamplePluginFixture : IDisposable
         CopySources(source, _workDirectory);
         string output = Path.Combine(_workDirectory, "out");
         Stopwatch clock = Stopwatch.StartNew();
-        DotNet(_workDirectory, "pack", "WeightNormDrift", "-c", "Release", "-o", output, "--disable-build-servers", "-nodeReuse:false",
+        DotNet(_workDirectory, "pack", "SamplePlugins.slnx", "-c", "Release", "-o", output, "--disable-build-servers", "-nodeReuse:false",
             $"-p:InvarLockSdkDir={AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)}{Path.DirectorySeparatorChar}");
         PackSeconds = clock.Elapsed.TotalSeconds;
         PackagePath = Path.Combine(output, $"{TestPackages.SampleId}.1.0.0.nupkg");
         UnsignedPackage = File.ReadAllBytes(PackagePath);
+        NormDriftV2PackagePath = Path.Combine(output, $"{NormDriftV2Id}.2.0.0.nupkg");
         VendorCertificate = TestCertificates.CodeSigning("Contoso Plugin Signing (test)");
         StrangerCertificate = TestCertificates.CodeSigning("Someone Else (test)");
         SignedPackage = PackageSigner.Sign(UnsignedPackage, VendorCertificate);
+        NormDriftV2SignedPackage = PackageSigner.Sign(File.ReadAllBytes(NormDriftV2PackagePath), VendorCertificate);
         VendorFingerprint = PackageSignatureVerifier.Fingerprint(VendorCertificate);
     }
 
-    /// <summary>How long <c>dotnet pack</c> took.</summary>
+    /// <summary>Package id of the second sample plugin, which depends on Contoso.NormMath 2.0.</summary>
+    public const string NormDriftV2Id = "Contoso.InvarLock.NormDriftV2";
+
+    /// <summary>How long <c>dotnet pack</c> (both plugins) took.</summary>
     public double PackSeconds { get; }
 
     /// <summary>The folder holding the copied sample projects.</summary>
@@ -41,6 +47,12 @@ public sealed class SamplePluginFixture : IDisposable
     public byte[] UnsignedPackage { get; }
 
     public byte[] SignedPackage { get; }
+
+    /// <summary>The unsigned NormDriftV2 .nupkg written by dotnet pack.</summary>
+    public string NormDriftV2PackagePath { get; }
+
+    /// <summary>The NormDriftV2 package signed with <see cref="VendorCertificate"/>.</summary>
+    public byte[] NormDriftV2SignedPackage { get; }
 
     public X509Certificate2 VendorCertificate { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using InvarLock.Compute;
 using InvarLock.Guards.Numerics;
 using InvarLock.Guards.Spectral;
 using InvarLock.Guards.Tests.TestSupport;
@@ -162,8 +163,8 @@ public class SpectralGuardTests
             }
             float c = (float)Math.Pow(10, (rng.NextDouble() * 4) - 2);
             float[] scaled = w.Select(x => x * c).ToArray();
-            double sr = MatrixStatistics.StableRank(MatrixStatistics.FrobeniusSquared(w), PowerIteration.SigmaMax(w, rows, cols, 4));
-            double srScaled = MatrixStatistics.StableRank(MatrixStatistics.FrobeniusSquared(scaled), PowerIteration.SigmaMax(scaled, rows, cols, 4));
+            double sr = MatrixStatistics.StableRank(MatrixStatistics.FrobeniusSquared(w), PowerIteration.TopSingularValue(w, rows, cols, 4));
+            double srScaled = MatrixStatistics.StableRank(MatrixStatistics.FrobeniusSquared(scaled), PowerIteration.TopSingularValue(scaled, rows, cols, 4));
             Assert.Equal(sr, srScaled, 4);
             Assert.Equal(MatrixStatistics.RowColumnNormExtrema(w, rows, cols).CollapseRatio,
                 MatrixStatistics.RowColumnNormExtrema(scaled, rows, cols).CollapseRatio, 5);
