@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace InvarLock.Compute;
@@ -11,13 +12,23 @@ namespace InvarLock.Compute;
 /// <para>Algorithm: <c>v = start / max(‖start‖₂, ε)</c>; then exactly <c>iterations</c> rounds (no early stop) of
 /// <c>u = W v; σ = max(‖u‖₂, ε)</c> (non-finite σ ends the estimate), <c>u = u / σ; v = Wᵀ u; v = v / max(‖v‖₂, ε)</c>;
 /// the result is the last σ. ε = <see cref="Epsilon"/>. The vectors and every accumulation are double precision over
-/// the float32 matrix, so results match a float64 reference to ~1e-12 relative and never depend on threads
-/// (the kernels are single-threaded and run in a fixed order).</para>
+/// the float32 matrix, so results match a float64 reference to ~1e-12 relative.</para>
+/// <para>Threads: on matrices of at least <see cref="ParallelEntries"/> entries the two products run on up to
+/// <c>threads</c> workers (0 = <see cref="ComputeEnvironment.Threads"/>). <c>W v</c> is split over contiguous row
+/// ranges (each <c>u[i]</c> is one row dot); <c>Wᵀ u</c> over contiguous column blocks, each accumulating its
+/// <c>v[j0..j1)</c> over all rows in increasing order. Every output element is therefore computed by exactly the same
+/// operations in the same order whatever the split, so results are bit-identical for any thread count.</para>
 /// </remarks>
 public static class PowerIteration
 {
     /// <summary>The clamp ε of the reference (<c>1e-12</c>).</summary>
     public const double Epsilon = 1e-12;
+
+    /// <summary>Matrices with fewer entries (1 MiB of float32) run on the calling thread only.</summary>
+    internal const long ParallelEntries = 1L << 18;
+
+    /// <summary>Narrowest column block of a parallel <c>Wᵀ u</c> (a multiple of the 8-float vector step).</summary>
+    private const int MinColumnBlock = 64;
 
     /// <summary>The spectral guard's estimator of σ_max(W) (guards.md §3.2).</summary>
     /// <param name="matrix">W, row-major, at least <paramref name="rows"/> × <paramref name="cols"/> values.</param>
@@ -25,17 +36,20 @@ public static class PowerIteration
     /// <param name="cols">Columns of W.</param>
     /// <param name="iterations">Rounds to run (the reference's default is 4); values below 1 run one round.</param>
     /// <param name="start">The start vector (default all-ones).</param>
+    /// <param name="threads">Worker threads for large matrices; 0 means <see cref="ComputeEnvironment.Threads"/>.
+    /// The result does not depend on it.</param>
     /// <returns>The last σ; 0.0 for an empty matrix or when σ becomes non-finite (for example a NaN entry);
     /// 1e-12 for an all-zero matrix (the ε clamp).</returns>
     public static double TopSingularValue(ReadOnlySpan<float> matrix, int rows, int cols, int iterations = 4,
-        PowerIterationStart start = PowerIterationStart.Ones)
+        PowerIterationStart start = PowerIterationStart.Ones, int threads = 0)
     {
         CheckShape(matrix, rows, cols);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (rows == 0 || cols == 0)
         {
             return 0.0;
         }
-        double sigma = Run(matrix, rows, cols, 0.0, 1.0, iterations, start);
+        double sigma = Run(matrix, rows, cols, 0.0, 1.0, iterations, start, threads);
         return double.IsFinite(sigma) ? sigma : 0.0;
     }
 
@@ -48,16 +62,19 @@ public static class PowerIteration
     /// <param name="scale">The positive scalar every entry is divided by.</param>
     /// <param name="iterations">Rounds to run (the RMT guard's default is 3); values below 1 run one round.</param>
     /// <param name="start">The start vector.</param>
+    /// <param name="threads">Worker threads for large matrices; 0 means <see cref="ComputeEnvironment.Threads"/>.
+    /// The result does not depend on it.</param>
     /// <returns>The last σ, or NaN when it became non-finite or the matrix is empty.</returns>
     public static double WhitenedTopSingularValue(ReadOnlySpan<float> matrix, int rows, int cols, double mean, double scale,
-        int iterations = 3, PowerIterationStart start = PowerIterationStart.Ones)
+        int iterations = 3, PowerIterationStart start = PowerIterationStart.Ones, int threads = 0)
     {
         CheckShape(matrix, rows, cols);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (rows == 0 || cols == 0 || !double.IsFinite(mean) || !double.IsFinite(scale) || scale <= 0)
         {
             return double.NaN;
         }
-        return Run(matrix, rows, cols, mean, scale, iterations, start);
+        return Run(matrix, rows, cols, mean, scale, iterations, start, threads);
     }
 
     /// <summary>The RMT guard's edge-risk score of one activation matrix (tokens × width), guards.md §4.4:
@@ -68,12 +85,15 @@ public static class PowerIteration
     /// <param name="cols">Width (n).</param>
     /// <param name="iterations">Power-iteration rounds (default 3).</param>
     /// <param name="start">The start vector.</param>
+    /// <param name="threads">Worker threads for large matrices; 0 means <see cref="ComputeEnvironment.Threads"/>.
+    /// The result does not depend on it.</param>
     /// <returns>The score, or null when the reference skips the activation: empty, any non-finite entry,
     /// a non-finite or non-positive scale, or a non-finite σ̂.</returns>
     public static EdgeRisk? ActivationEdgeRisk(ReadOnlySpan<float> activations, int rows, int cols, int iterations = 3,
-        PowerIterationStart start = PowerIterationStart.Ones)
+        PowerIterationStart start = PowerIterationStart.Ones, int threads = 0)
     {
         CheckShape(activations, rows, cols);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (rows == 0 || cols == 0)
         {
             return null;
@@ -98,7 +118,7 @@ public static class PowerIteration
             return null;
         }
         double edge = Math.Sqrt(rows) + Math.Sqrt(cols);
-        double sigma = Run(a, rows, cols, mean, scale, iterations, start);
+        double sigma = Run(a, rows, cols, mean, scale, iterations, start, threads);
         if (!double.IsFinite(sigma) || !double.IsFinite(edge) || edge <= 0)
         {
             return null;
@@ -106,11 +126,12 @@ public static class PowerIteration
         return new EdgeRisk(sigma / Math.Max(edge, Epsilon), sigma, edge);
     }
 
-    private static double Run(ReadOnlySpan<float> w, int rows, int cols, double mean, double scale, int iterations,
-        PowerIterationStart start)
+    private static unsafe double Run(ReadOnlySpan<float> w, int rows, int cols, double mean, double scale, int iterations,
+        PowerIterationStart start, int threads)
     {
         iterations = Math.Max(1, iterations);
         bool shifted = mean != 0.0 || scale != 1.0;
+        int workers = (long)rows * cols < ParallelEntries ? 1 : ComputeEnvironment.ResolveThreads(threads);
         var v = new double[cols];
         var u = new double[rows];
         if (start == PowerIterationStart.E0)
@@ -123,34 +144,29 @@ public static class PowerIteration
         }
         Scale(v, 1.0 / Math.Max(Norm(v), Epsilon));
         double sigma = double.NaN;
-        for (int it = 0; it < iterations; it++)
+        fixed (float* matrix = w)
         {
-            // u = W v (row dots)
-            for (int i = 0; i < rows; i++)
+            var products = new MatrixVectorProducts(matrix, rows, cols, workers);
+            for (int it = 0; it < iterations; it++)
             {
-                u[i] = Dot(w.Slice(i * cols, cols), v);
+                products.Multiply(v, u);
+                if (shifted)
+                {
+                    Shift(u, mean * Sum(v), scale);
+                }
+                sigma = Math.Max(Norm(u), Epsilon);
+                if (!double.IsFinite(sigma))
+                {
+                    return double.NaN;
+                }
+                Scale(u, 1.0 / sigma);
+                products.MultiplyTransposed(u, v);
+                if (shifted)
+                {
+                    Shift(v, mean * Sum(u), scale);
+                }
+                Scale(v, 1.0 / Math.Max(Norm(v), Epsilon));
             }
-            if (shifted)
-            {
-                Shift(u, mean * Sum(v), scale);
-            }
-            sigma = Math.Max(Norm(u), Epsilon);
-            if (!double.IsFinite(sigma))
-            {
-                return double.NaN;
-            }
-            Scale(u, 1.0 / sigma);
-            // v = Wᵀ u (row-wise accumulation, rows in increasing order)
-            Array.Clear(v);
-            for (int i = 0; i < rows; i++)
-            {
-                AddScaled(w.Slice(i * cols, cols), u[i], v);
-            }
-            if (shifted)
-            {
-                Shift(v, mean * Sum(u), scale);
-            }
-            Scale(v, 1.0 / Math.Max(Norm(v), Epsilon));
         }
         return sigma;
     }
@@ -202,48 +218,144 @@ public static class PowerIteration
         return Math.Sqrt(s);
     }
 
-    /// <summary>Σ row[j]·v[j] in double (four interleaved lanes, combined in a fixed order).</summary>
-    private static double Dot(ReadOnlySpan<float> row, double[] v)
+    /// <summary>Σ row[j]·v[j] in double: four 4-lane accumulators over 16-float steps, one over a final 8-float step,
+    /// combined in a fixed order, then a scalar tail. The order depends only on the row length.</summary>
+    private static double Dot(ReadOnlySpan<float> row, ReadOnlySpan<double> v)
     {
+        int n = row.Length;
+        if (v.Length < n)
+        {
+            throw new ArgumentException("vector shorter than the row", nameof(v));
+        }
         int j = 0;
         double total = 0.0;
-        if (Vector256.IsHardwareAccelerated && row.Length >= 8)
+        if (Vector256.IsHardwareAccelerated && n >= 8)
         {
+            ref float r = ref MemoryMarshal.GetReference(row);
+            ref double x = ref MemoryMarshal.GetReference(v);
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
-            ReadOnlySpan<double> vs = v;
-            for (; j + 8 <= row.Length; j += 8)
+            Vector256<double> acc2 = Vector256<double>.Zero, acc3 = Vector256<double>.Zero;
+            for (; j + 16 <= n; j += 16)
             {
-                var (lo, hi) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));
-                acc0 += lo * Vector256.Create(vs.Slice(j, 4));
-                acc1 += hi * Vector256.Create(vs.Slice(j + 4, 4));
+                var (a0, a1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)j));
+                var (a2, a3) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(j + 8)));
+                acc0 += a0 * Vector256.LoadUnsafe(ref x, (nuint)j);
+                acc1 += a1 * Vector256.LoadUnsafe(ref x, (nuint)(j + 4));
+                acc2 += a2 * Vector256.LoadUnsafe(ref x, (nuint)(j + 8));
+                acc3 += a3 * Vector256.LoadUnsafe(ref x, (nuint)(j + 12));
             }
-            total = Vector256.Sum(acc0 + acc1);
+            if (j + 8 <= n)
+            {
+                var (a0, a1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)j));
+                acc0 += a0 * Vector256.LoadUnsafe(ref x, (nuint)j);
+                acc1 += a1 * Vector256.LoadUnsafe(ref x, (nuint)(j + 4));
+                j += 8;
+            }
+            total = Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
         }
-        for (; j < row.Length; j++)
+        for (; j < n; j++)
         {
             total += row[j] * v[j];
         }
         return total;
     }
 
-    /// <summary>acc[j] += alpha·row[j] in double.</summary>
-    private static void AddScaled(ReadOnlySpan<float> row, double alpha, double[] acc)
+    /// <summary>acc[j] += alpha·row[j] in double (an unfused multiply then add for every element, vector or scalar, so
+    /// each element's value does not depend on where a block starts).</summary>
+    private static void AddScaled(ReadOnlySpan<float> row, double alpha, Span<double> acc)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated && row.Length >= 8)
+        int n = row.Length;
+        if (acc.Length < n)
         {
-            Span<double> a = acc;
+            throw new ArgumentException("accumulator shorter than the row", nameof(acc));
+        }
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            ref float r = ref MemoryMarshal.GetReference(row);
+            ref double a = ref MemoryMarshal.GetReference(acc);
             Vector256<double> s = Vector256.Create(alpha);
-            for (; j + 8 <= row.Length; j += 8)
+            for (; j + 16 <= n; j += 16)
             {
-                var (lo, hi) = Vector256.Widen(Vector256.Create(row.Slice(j, 8)));
-                (Vector256.Create((ReadOnlySpan<double>)a.Slice(j, 4)) + lo * s).CopyTo(a.Slice(j, 4));
-                (Vector256.Create((ReadOnlySpan<double>)a.Slice(j + 4, 4)) + hi * s).CopyTo(a.Slice(j + 4, 4));
+                var (a0, a1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)j));
+                var (a2, a3) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)(j + 8)));
+                (Vector256.LoadUnsafe(ref a, (nuint)j) + a0 * s).StoreUnsafe(ref a, (nuint)j);
+                (Vector256.LoadUnsafe(ref a, (nuint)(j + 4)) + a1 * s).StoreUnsafe(ref a, (nuint)(j + 4));
+                (Vector256.LoadUnsafe(ref a, (nuint)(j + 8)) + a2 * s).StoreUnsafe(ref a, (nuint)(j + 8));
+                (Vector256.LoadUnsafe(ref a, (nuint)(j + 12)) + a3 * s).StoreUnsafe(ref a, (nuint)(j + 12));
+            }
+            if (j + 8 <= n)
+            {
+                var (a0, a1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)j));
+                (Vector256.LoadUnsafe(ref a, (nuint)j) + a0 * s).StoreUnsafe(ref a, (nuint)j);
+                (Vector256.LoadUnsafe(ref a, (nuint)(j + 4)) + a1 * s).StoreUnsafe(ref a, (nuint)(j + 4));
+                j += 8;
             }
         }
-        for (; j < row.Length; j++)
+        for (; j < n; j++)
         {
             acc[j] += alpha * row[j];
         }
+    }
+
+    /// <summary>The two products of one power iteration over a pinned row-major matrix, split over
+    /// <see cref="MatrixVectorProducts.Workers"/> threads without changing any output element's arithmetic.</summary>
+    private sealed unsafe class MatrixVectorProducts(float* matrix, int rows, int cols, int workers)
+    {
+        private readonly nint _matrix = (nint)matrix;
+
+        /// <summary>Threads used (1 = the calling thread only).</summary>
+        public int Workers { get; } = workers;
+
+        /// <summary>u = W v: row dots over contiguous row ranges, one range per worker.</summary>
+        public void Multiply(double[] v, double[] u)
+        {
+            int parts = Math.Min(Workers, rows);
+            if (parts <= 1)
+            {
+                MultiplyRows(v, u, 0, rows);
+                return;
+            }
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts },
+                p => MultiplyRows(v, u, (int)((long)rows * p / parts), (int)((long)rows * (p + 1) / parts)));
+        }
+
+        /// <summary>v = Wᵀ u: column blocks (multiples of 8 wide, at least <see cref="MinColumnBlock"/>), each
+        /// accumulated over all rows in increasing order.</summary>
+        public void MultiplyTransposed(double[] u, double[] v)
+        {
+            int block = RoundUp(Math.Max(MinColumnBlock, (cols + Workers - 1) / Workers), 8);
+            int parts = (cols + block - 1) / block;
+            if (Workers <= 1 || parts <= 1)
+            {
+                AccumulateColumns(u, v, 0, cols);
+                return;
+            }
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Workers },
+                p => AccumulateColumns(u, v, p * block, Math.Min(cols, (p + 1) * block)));
+        }
+
+        private void MultiplyRows(double[] v, double[] u, int rowStart, int rowEnd)
+        {
+            float* w = (float*)_matrix;
+            for (int i = rowStart; i < rowEnd; i++)
+            {
+                u[i] = Dot(new ReadOnlySpan<float>(w + (long)i * cols, cols), v);
+            }
+        }
+
+        private void AccumulateColumns(double[] u, double[] v, int colStart, int colEnd)
+        {
+            float* w = (float*)_matrix + colStart;
+            int width = colEnd - colStart;
+            Span<double> acc = v.AsSpan(colStart, width);
+            acc.Clear();
+            for (int i = 0; i < rows; i++)
+            {
+                AddScaled(new ReadOnlySpan<float>(w + (long)i * cols, width), u[i], acc);
+            }
+        }
+
+        private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
     }
 }

@@ -1,3 +1,5 @@
+using InvarLock.Compute;
+
 namespace InvarLock.Guards.Numerics;
 
 /// <summary>Row/column L2-norm summaries of a matrix (guards.md §3.2).</summary>
@@ -5,7 +7,7 @@ internal readonly record struct NormExtrema(double RowMin, double RowMedian, dou
 {
     /// <summary><c>min(row_min / row_median, col_min / col_median)</c>, each median clamped at eps.</summary>
     public double CollapseRatio =>
-        Math.Min(RowMin / Math.Max(RowMedian, PowerIteration.Eps), ColMin / Math.Max(ColMedian, PowerIteration.Eps));
+        Math.Min(RowMin / Math.Max(RowMedian, PowerIteration.Epsilon), ColMin / Math.Max(ColMedian, PowerIteration.Epsilon));
 }
 
 /// <summary>Weight-matrix statistics used by the spectral guard's degeneracy checks.</summary>
@@ -24,7 +26,7 @@ internal static class MatrixStatistics
 
     /// <summary>‖W‖_F² / max(σ², eps); 0 when σ is not a positive finite number.</summary>
     public static double StableRank(double frobeniusSquared, double sigma) =>
-        !double.IsFinite(sigma) || sigma <= 0 ? 0.0 : frobeniusSquared / Math.Max(sigma * sigma, PowerIteration.Eps);
+        !double.IsFinite(sigma) || sigma <= 0 ? 0.0 : frobeniusSquared / Math.Max(sigma * sigma, PowerIteration.Epsilon);
 
     /// <summary>Min / median / max of the row norms and of the column norms, each norm clamped at eps; zeros when empty.</summary>
     public static NormExtrema RowColumnNormExtrema(ReadOnlySpan<float> w, int rows, int cols)
@@ -57,7 +59,7 @@ internal static class MatrixStatistics
     {
         for (int i = 0; i < squares.Length; i++)
         {
-            squares[i] = Math.Max(Math.Sqrt(squares[i]), PowerIteration.Eps);
+            squares[i] = Math.Max(Math.Sqrt(squares[i]), PowerIteration.Epsilon);
         }
         Array.Sort(squares);
         int n = squares.Length;

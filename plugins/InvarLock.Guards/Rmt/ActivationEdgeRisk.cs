@@ -1,4 +1,4 @@
-using InvarLock.Guards.Numerics;
+using InvarLock.Compute;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Guards.Rmt;
@@ -9,41 +9,17 @@ internal static class ActivationEdgeRisk
     /// <summary>The Marchenko–Pastur edge √m + √n of an m × n whitened matrix.</summary>
     public static double MpEdge(int m, int n) => Math.Sqrt(m) + Math.Sqrt(n);
 
-    /// <summary>Risk r = σ̂ / (√m + √n) of the globally whitened activations <c>(A − μ)/s</c> (never materialised);
-    /// null when A is empty, not finite, or has no spread.</summary>
-    public static (double Risk, double Sigma, double Edge)? Compute(ReadOnlySpan<float> a, int m, int n, int iters, PowerIterationInit init)
+    /// <summary>Risk r = σ̂ / (√m + √n) of the globally whitened activations <c>(A − μ)/s</c> (never materialised),
+    /// computed by <see cref="PowerIteration.ActivationEdgeRisk"/>; null when A is empty, too short, not finite, or has no
+    /// spread.</summary>
+    public static (double Risk, double Sigma, double Edge)? Compute(ReadOnlySpan<float> a, int m, int n, int iters, PowerIterationStart init)
     {
         if (m <= 0 || n <= 0 || a.Length < (long)m * n)
         {
             return null;
         }
-        a = a[..(m * n)];
-        double sum = 0.0;
-        double sumSq = 0.0;
-        foreach (float x in a)
-        {
-            sum += x;
-            sumSq += (double)x * x;
-        }
-        if (!double.IsFinite(sum) || !double.IsFinite(sumSq))
-        {
-            return null;
-        }
-        double count = (double)m * n;
-        double mu = sum / count;
-        double variance = (sumSq / count) - (mu * mu);
-        double s = Math.Sqrt(Math.Max(variance, PowerIteration.Eps));
-        if (!(s > 0) || !double.IsFinite(s))
-        {
-            return null;
-        }
-        double edge = MpEdge(m, n);
-        double sigma = PowerIteration.SigmaMax(a, m, n, iters, init, mu, s);
-        if (!double.IsFinite(sigma) || !(edge > 0))
-        {
-            return null;
-        }
-        return (sigma / Math.Max(edge, PowerIteration.Eps), sigma, edge);
+        EdgeRisk? risk = PowerIteration.ActivationEdgeRisk(a, m, n, iters, init);
+        return risk is { } r ? (r.Risk, r.Sigma, r.MarchenkoPasturEdge) : null;
     }
 
     /// <summary>Modules the RMT guard taps: every Embedding and LayerNorm, and linear layers whose names mark them as
@@ -126,7 +102,7 @@ internal static class ActivationEdgeRisk
 }
 
 /// <summary>Accumulates token-weighted edge risk per module during a forward pass.</summary>
-internal sealed class EdgeRiskTap(IReadOnlySet<string> modules, int iters, PowerIterationInit init) : IActivationTap
+internal sealed class EdgeRiskTap(IReadOnlySet<string> modules, int iters, PowerIterationStart init) : IActivationTap
 {
     private readonly SortedDictionary<string, (double WeightedSum, double Weight, double Max)> _acc = new(StringComparer.Ordinal);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Guards.Numerics;
 
@@ -26,13 +27,13 @@ internal sealed record RmtOptions(
     IReadOnlyDictionary<string, double> EpsilonByFamily,
     bool? ActivationRequired,
     int EstimatorIters,
-    PowerIterationInit EstimatorInit,
+    PowerIterationStart EstimatorInit,
     int WindowCount,
     string IndicesPolicy)
 {
     public static readonly string[] CoreFamilies = ["attn", "embed", "ffn", "other"];
 
-    public static RmtOptions Balanced { get; } = new("auto", 0.10, 1.5, true, 0.01, Fill(null, 0.01), null, 3, PowerIterationInit.Ones, 8, "evenly_spaced");
+    public static RmtOptions Balanced { get; } = new("auto", 0.10, 1.5, true, 0.01, Fill(null, 0.01), null, 3, PowerIterationStart.Ones, 8, "evenly_spaced");
 
     public double EpsilonFor(string family) => EpsilonByFamily.TryGetValue(family, out double e) ? e : EpsilonDefault;
 
@@ -85,7 +86,7 @@ internal sealed record RmtOptions(
             Fill(byFamily, epsDefault),
             s.TryGet("activation_required", out _) ? s.Boolean("activation_required", false) : null,
             est.Integer("iters", d.EstimatorIters, 1, 1000),
-            est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationInit.E0 : PowerIterationInit.Ones,
+            est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationStart.E0 : PowerIterationStart.Ones,
             windows.Integer("count", d.WindowCount, 0, 100000),
             windows.Choice("indices_policy", d.IndicesPolicy, "evenly_spaced", "first", "last"));
     }
@@ -99,7 +100,7 @@ internal sealed record RmtOptions(
         },
         ["estimator"] = new JsonObject
         {
-            ["init"] = EstimatorInit == PowerIterationInit.E0 ? "e0" : "ones",
+            ["init"] = EstimatorInit == PowerIterationStart.E0 ? "e0" : "ones",
             ["iters"] = EstimatorIters,
             ["type"] = "power_iter",
         },

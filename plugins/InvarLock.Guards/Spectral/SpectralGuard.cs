@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Guards.Numerics;
 using InvarLock.Sdk;
@@ -117,7 +118,7 @@ public sealed class SpectralGuard : IGuard
             }
             if (o.Degeneracy.Enabled && baseM is not null && double.IsFinite(baseM.Sigma) && baseM.Sigma > 0)
             {
-                double srRatio = cur.StableRank / Math.Max(baseM.StableRank, PowerIteration.Eps);
+                double srRatio = cur.StableRank / Math.Max(baseM.StableRank, PowerIteration.Epsilon);
                 if (double.IsFinite(srRatio) && srRatio < o.Degeneracy.StableRankWarn)
                 {
                     bool isFatal = srRatio < o.Degeneracy.StableRankFatal;
@@ -126,7 +127,7 @@ public sealed class SpectralGuard : IGuard
                         $"{cur.Module}: stable rank fell to {srRatio:0.###} of baseline ({cur.StableRank:0.###} vs {baseM.StableRank:0.###})");
                     (isFatal ? fatal : budgeted).Add(f);
                 }
-                double ncRatio = cur.NormCollapse / Math.Max(baseM.NormCollapse, PowerIteration.Eps);
+                double ncRatio = cur.NormCollapse / Math.Max(baseM.NormCollapse, PowerIteration.Epsilon);
                 if (double.IsFinite(ncRatio) && ncRatio < o.Degeneracy.NormCollapseWarn)
                 {
                     bool isFatal = ncRatio < o.Degeneracy.NormCollapseFatal;
@@ -250,7 +251,7 @@ public sealed class SpectralGuard : IGuard
                 ReadOnlySpan<float> w = model.Parameters.GetSpan(m.WeightName);
                 int rows = info.Shape[0];
                 int cols = info.Shape[1];
-                double sigma = PowerIteration.SigmaMax(w, rows, cols, o.EstimatorIters, o.EstimatorInit);
+                double sigma = PowerIteration.TopSingularValue(w, rows, cols, o.EstimatorIters, o.EstimatorInit);
                 double stableRank = 0.0;
                 double collapse = 0.0;
                 if (o.Degeneracy.Enabled)

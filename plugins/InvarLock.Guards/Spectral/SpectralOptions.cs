@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Guards.Numerics;
 
@@ -23,14 +24,14 @@ internal sealed record SpectralOptions(
     bool IgnorePreviewInflation,
     bool CorrectionEnabled,
     int EstimatorIters,
-    PowerIterationInit EstimatorInit,
+    PowerIterationStart EstimatorInit,
     DegeneracyOptions Degeneracy)
 {
     public static SpectralOptions Balanced { get; } = new(
         0.95, 0.10, "all", 5, null,
         new SortedDictionary<string, double>(StringComparer.Ordinal) { ["attn"] = 3.018, ["embed"] = 1.05, ["ffn"] = 3.849, ["other"] = 0.0 },
         new MultipleTestingOptions("bh", 0.05, 4),
-        true, false, 4, PowerIterationInit.Ones,
+        true, false, 4, PowerIterationStart.Ones,
         new DegeneracyOptions(true, 0.5, 0.25, 0.25, 0.10));
 
     /// <summary>κ for a family; a family without a cap (router, expert_ffn) uses <see cref="SigmaQuantile"/> (reference behaviour).</summary>
@@ -87,7 +88,7 @@ internal sealed record SpectralOptions(
         PolicySection est = s.Child("estimator");
         est.Choice("type", "power_iter", "power_iter");
         int iters = est.Integer("iters", d.EstimatorIters, 1, 1000);
-        PowerIterationInit init = est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationInit.E0 : PowerIterationInit.Ones;
+        PowerIterationStart init = est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationStart.E0 : PowerIterationStart.Ones;
 
         PolicySection deg = s.Child("degeneracy");
         PolicySection sr = deg.Child("stable_rank");
@@ -125,7 +126,7 @@ internal sealed record SpectralOptions(
         },
         ["estimator"] = new JsonObject
         {
-            ["init"] = EstimatorInit == PowerIterationInit.E0 ? "e0" : "ones",
+            ["init"] = EstimatorInit == PowerIterationStart.E0 ? "e0" : "ones",
             ["iters"] = EstimatorIters,
             ["type"] = "power_iter",
         },
