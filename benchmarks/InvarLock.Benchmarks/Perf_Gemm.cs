@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using InvarLock.Compute;
 
@@ -12,7 +13,7 @@ public class Perf_Gemm
     /// <summary>Adds the GFLOP/s column.</summary>
     public sealed class Columns : ManualConfig
     {
-        public Columns() => AddColumn(new GflopsColumn());
+        public Columns() => AddColumn(new GflopsColumn(), new GflopsColumn(fromMinimum: true), StatisticColumn.Min);
     }
 
     private float[] _a = [];

@@ -4,14 +4,24 @@ using InvarLock.Compute;
 
 namespace InvarLock.Benchmarks;
 
-/// <summary><c>--quick [gemm] [gpt2] [--threads N] [--lengths 128,512]</c>: Stopwatch timings (best of several runs) for a fast report,
-/// without BenchmarkDotNet's full statistics.</summary>
+/// <summary><c>--quick [gemm] [gpt2] [gpt2-gemms] [fma-peak] [--threads N] [--lengths 128,512] [--shapes MxKxN,...]</c>: Stopwatch timings (best of
+/// several runs) for a fast report, without BenchmarkDotNet's full statistics. Also dispatches
+/// <c>--quick make-gpt2-small</c> (<see cref="Gpt2SmallCheckpoint"/>), <c>--quick eval</c> (<see cref="CheckpointThroughput"/>)
+/// <c>--quick guard-fraction</c> (<see cref="GuardFraction"/>) and <c>--quick guard-profile</c> (<see cref="GuardProfile"/>).</summary>
 internal static class QuickMeasurement
 {
     internal static int Run(string[] args)
     {
+        switch (args.Length > 0 ? args[0] : "")
+        {
+            case "make-gpt2-small": return Gpt2SmallCheckpoint.Run(args[1..]);
+            case "eval": return CheckpointThroughput.Run(args[1..]);
+            case "guard-fraction": return GuardFraction.Run(args[1..]);
+            case "guard-profile": return GuardProfile.Run(args[1..]);
+        }
         int threads = 0;
         int[] lengths = [128, 512, 1024];
+        (int M, int K, int N)[] shapes = [(768, 768, 768), (512, 3072, 768), (512, 768, 3072), (1024, 768, 2048)];
         var what = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < args.Length; i++)
         {
@@ -22,6 +32,10 @@ internal static class QuickMeasurement
             else if (args[i] == "--lengths" && i + 1 < args.Length)
             {
                 lengths = args[++i].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            }
+            else if (args[i] == "--shapes" && i + 1 < args.Length)
+            {
+                shapes = args[++i].Split(',').Select(ParseShape).ToArray();
             }
             else
             {
@@ -37,23 +51,25 @@ internal static class QuickMeasurement
             ComputeEnvironment.Threads = threads;
         }
         Console.WriteLine($"compute: {ComputeEnvironment.Describe()}");
+        if (what.Contains("fma-peak"))
+        {
+            FmaPeak.Measure(threads);
+        }
         if (what.Contains("gemm"))
         {
-            foreach (var (m, k, n) in new[] { (768, 768, 768), (512, 3072, 768), (512, 768, 3072), (1024, 768, 2048) })
+            foreach (var (m, k, n) in shapes)
             {
                 foreach (bool transposeB in new[] { false, true })
                 {
-                    MeasureGemm(m, k, n, transposeB, threads);
+                    _ = MeasureGemm(m, k, n, transposeB, threads);
                 }
             }
         }
         if (what.Contains("gpt2-gemms"))
         {
-            // The GEMM shapes of one GPT-2 small window of 1024 tokens.
-            foreach (var (m, k, n, transposeB) in new[] { (1024, 768, 2304, false), (1024, 768, 768, false), (1024, 768, 3072, false),
-                (1024, 3072, 768, false), (1023, 768, 2048, true), (64, 64, 1024, true), (64, 1024, 64, false) })
+            foreach (int length in lengths)
             {
-                MeasureGemm(m, k, n, transposeB, threads);
+                MeasureGpt2Gemms(length, threads);
             }
         }
         if (what.Contains("gpt2"))
@@ -66,7 +82,35 @@ internal static class QuickMeasurement
         return 0;
     }
 
-    private static void MeasureGemm(int m, int k, int n, bool transposeB, int threads)
+    /// <summary>Times the dense GEMMs of one GPT-2 small window of <paramref name="length"/> tokens, shape by shape,
+    /// and adds them up as one forward pass runs them (4 per block × 12 blocks; the tied head in 2048-token vocabulary
+    /// chunks), to split a window's time into GEMM and the rest (attention, layer norms, GELU, softmax).</summary>
+    private static void MeasureGpt2Gemms(int length, int threads)
+    {
+        const int Layers = 12, Embd = 768, Vocab = 50257, Chunk = 2048;
+        double perWindow = 0;
+        double flops = 0;
+        foreach (var (m, k, n, transposeB, count) in new[] { (length, Embd, 3 * Embd, false, Layers), (length, Embd, Embd, false, Layers),
+            (length, Embd, 4 * Embd, false, Layers), (length, 4 * Embd, Embd, false, Layers), (length - 1, Embd, Chunk, true, Vocab / Chunk) })
+        {
+            double seconds = MeasureGemm(m, k, n, transposeB, threads);
+            perWindow += count * seconds;
+            flops += count * 2.0 * m * k * n;
+        }
+        int tail = Vocab % Chunk;
+        perWindow += MeasureGemm(length - 1, Embd, tail, true, threads);
+        flops += 2.0 * (length - 1) * Embd * tail;
+        Console.WriteLine($"gpt2-small window {length}: dense GEMMs {perWindow * 1e3:F1} ms per window, {flops / perWindow / 1e9:F1} GFLOP/s over {flops / 1e9:F2} GFLOP");
+    }
+
+    private static (int M, int K, int N) ParseShape(string text)
+    {
+        string[] parts = text.Split('x');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture),
+            int.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    private static double MeasureGemm(int m, int k, int n, bool transposeB, int threads)
     {
         var rng = new Random(1);
         float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble()).ToArray();
@@ -76,6 +120,7 @@ internal static class QuickMeasurement
         double best = Best(Once, minRuns: 5, minSeconds: 1.0);
         double gflops = 2.0 * m * k * n / best / 1e9;
         Console.WriteLine($"gemm {m}x{k}x{n}{(transposeB ? " (B^T)" : "")}: {best * 1e3:F2} ms, {gflops:F1} GFLOP/s");
+        return best;
     }
 
     private static void MeasureGpt2(int length, int threads)
