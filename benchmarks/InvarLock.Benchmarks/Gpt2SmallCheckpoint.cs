@@ -57,64 +57,15 @@ internal static class Gpt2SmallCheckpoint
         File.Copy(encoder, Path.Combine(folder, "vocab.json"), overwrite: true);
         File.Copy(bpe, Path.Combine(folder, "merges.txt"), overwrite: true);
         File.Delete(Path.Combine(folder, "tokenizer.json")); // vocab.json + merges.txt are the tokenizer
-        WriteConfig(folder);
-        HfJsonFile.Write(Path.Combine(folder, "generation_config.json"), new Dictionary<string, object?>
-        {
-            ["_from_model_config"] = true,
-            ["bos_token_id"] = EndOfText,
-            ["eos_token_id"] = EndOfText,
-            ["transformers_version"] = TransformersVersion,
-        });
-        HfJsonFile.Write(Path.Combine(folder, "tokenizer_config.json"), new Dictionary<string, object?>
-        {
-            ["add_prefix_space"] = false,
-            ["bos_token"] = "<|endoftext|>",
-            ["clean_up_tokenization_spaces"] = true,
-            ["eos_token"] = "<|endoftext|>",
-            ["model_max_length"] = Positions,
-            ["tokenizer_class"] = "GPT2Tokenizer",
-            ["unk_token"] = "<|endoftext|>",
-        });
         var options = new TinyGpt2Options(Seed: seed, Layers: Layers, Heads: Heads, Embd: Embd, Positions: Positions,
             VocabSize: VocabSize);
+        // The same config/tokenizer/generation files the tiny generator writes, at GPT-2-small size.
+        TinyGpt2Generator.WriteConfig(folder, options, VocabSize, EndOfText);
+        TinyGpt2Generator.WriteGenerationConfig(folder, EndOfText);
+        TinyGpt2Generator.WriteTokenizerConfigs(folder, options);
         List<SafetensorsTensor> weights = TinyGpt2Generator.BuildWeights(options, VocabSize);
         SafetensorsWriter.Write(Path.Combine(folder, SafetensorsCheckpoint.SingleFileName), weights,
             new Dictionary<string, string> { ["format"] = "pt" });
-    }
-
-    /// <summary>config.json as <c>GPT2LMHeadModel(GPT2Config()).save_pretrained</c> writes it.</summary>
-    private static void WriteConfig(string folder)
-    {
-        HfJsonFile.Write(Path.Combine(folder, "config.json"), new Dictionary<string, object?>
-        {
-            ["activation_function"] = "gelu_new",
-            ["architectures"] = new[] { "GPT2LMHeadModel" },
-            ["attn_pdrop"] = 0.1,
-            ["bos_token_id"] = EndOfText,
-            ["embd_pdrop"] = 0.1,
-            ["eos_token_id"] = EndOfText,
-            ["initializer_range"] = 0.02,
-            ["layer_norm_epsilon"] = 1e-5,
-            ["model_type"] = "gpt2",
-            ["n_embd"] = Embd,
-            ["n_head"] = Heads,
-            ["n_inner"] = null,
-            ["n_layer"] = Layers,
-            ["n_positions"] = Positions,
-            ["reorder_and_upcast_attn"] = false,
-            ["resid_pdrop"] = 0.1,
-            ["scale_attn_by_inverse_layer_idx"] = false,
-            ["scale_attn_weights"] = true,
-            ["summary_activation"] = null,
-            ["summary_first_dropout"] = 0.1,
-            ["summary_proj_to_labels"] = true,
-            ["summary_type"] = "cls_index",
-            ["summary_use_proj"] = true,
-            ["torch_dtype"] = "float32",
-            ["transformers_version"] = TransformersVersion,
-            ["use_cache"] = true,
-            ["vocab_size"] = VocabSize,
-        });
     }
 
     /// <summary>The tokenizer folder under the current directory or one of its parents.</summary>

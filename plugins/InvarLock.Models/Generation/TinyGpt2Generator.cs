@@ -151,7 +151,7 @@ public static class TinyGpt2Generator
         return unchecked(hash ^ ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL));
     }
 
-    private static void WriteConfig(string folder, TinyGpt2Options o, int vocab, int eos)
+    internal static void WriteConfig(string folder, TinyGpt2Options o, int vocab, int eos)
     {
         HfJsonFile.Write(Path.Combine(folder, "config.json"), new Dictionary<string, object?>
         {
@@ -185,7 +185,7 @@ public static class TinyGpt2Generator
         });
     }
 
-    private static void WriteTokenizerConfigs(string folder, TinyGpt2Options o)
+    internal static void WriteTokenizerConfigs(string folder, TinyGpt2Options o)
     {
         const string Eot = "<|endoftext|>";
         HfJsonFile.Write(Path.Combine(folder, "tokenizer_config.json"), new Dictionary<string, object?>
@@ -206,7 +206,7 @@ public static class TinyGpt2Generator
         });
     }
 
-    private static void WriteGenerationConfig(string folder, int eos)
+    internal static void WriteGenerationConfig(string folder, int eos)
     {
         HfJsonFile.Write(Path.Combine(folder, "generation_config.json"), new Dictionary<string, object?>
         {
