@@ -67,7 +67,7 @@ public static class ReportAnalysis
         };
         GateOutcome outcome = GateEvaluator.Evaluate(gateInputs);
         return new Result(policy, analysis, outcome, PrimaryMetric(primaryMetricKind, analysis, policy), Tail(analysis.Tail, policy.Tail),
-            GatePolicy(policy), Canonical.CanonicalJson.Sha256Hex(resolvedPolicy), PlanSha256(windows));
+            GatePolicy(policy), CanonicalJson.Sha256Hex(resolvedPolicy), PlanSha256(windows));
     }
 
     /// <summary>SHA-256 (RFC 8785) of <c>{sequence_length, stride, preview: {window_ids, token_sha256}, final: {…}}</c>: two
@@ -80,7 +80,7 @@ public static class ReportAnalysis
             ["window_ids"] = new JsonArray(arm.WindowIds.Select(i => (JsonNode)JsonValue.Create(i)).ToArray()),
             ["token_sha256"] = new JsonArray(arm.TokenSha256.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
         };
-        return Canonical.CanonicalJson.Sha256Hex(new JsonObject
+        return CanonicalJson.Sha256Hex(new JsonObject
         {
             ["sequence_length"] = windows.SequenceLength,
             ["stride"] = windows.Stride,

@@ -195,7 +195,7 @@ public static class ReportBuilder
 
             case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.Number:
             {
-                double d = Canonical.CanonicalJson.ToDouble(value);
+                double d = CanonicalJson.ToDouble(value);
                 return double.IsFinite(d) ? JsonValue.Create(d) : null;
             }
 

@@ -158,7 +158,7 @@ public sealed class ReportVerifierTests
         folder.Tamper(n =>
         {
             n["policy"]!["resolved"]!["metrics"]!["pm_ratio"]!["ratio_limit_base"] = 5.0;
-            n["policy"]!["sha256"] = InvarLock.Core.Canonical.CanonicalJson.Sha256Hex(n["policy"]!["resolved"]);
+            n["policy"]!["sha256"] = InvarLock.Sdk.Canonical.CanonicalJson.Sha256Hex(n["policy"]!["resolved"]);
         });
         AssertFailedCheck(VerifyOne(folder), "gate_policy", 2);
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace InvarLock.Core.Canonical;
+namespace InvarLock.Sdk.Canonical;
 
 /// <summary>Formats a double the way ECMAScript's <c>Number.prototype.toString()</c> does, as RFC 8785 §3.2.2.3 requires:
 /// the shortest digit string that round-trips, plain notation for exponents in [-6, 21), exponent form otherwise,

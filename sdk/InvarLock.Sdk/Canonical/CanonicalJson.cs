@@ -4,9 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace InvarLock.Core.Canonical;
+namespace InvarLock.Sdk.Canonical;
 
-/// <summary>RFC 8785 (JSON Canonicalization Scheme) serialisation and the SHA-256 digests built on it.</summary>
+/// <summary>RFC 8785 (JSON Canonicalization Scheme) serialisation and the SHA-256 digests built on it. Shared by the host
+/// (report, policy and content digests) and plugins (measurement-contract hashes), so both hash JSON the same way.</summary>
 /// <remarks>
 /// <para>Canonical form: object members sorted by their names' UTF-16 code units, no whitespace, strings escaped
 /// minimally (<c>\"</c>, <c>\\</c>, <c>\b \f \n \r \t</c>, other controls as <c>\u00xx</c>), everything else written
@@ -32,7 +33,7 @@ public static class CanonicalJson
     public static byte[] SerializeToUtf8(JsonNode? node) => StrictUtf8.GetBytes(Serialize(node));
 
     /// <summary>Lower-case hex SHA-256 of the canonical UTF-8 bytes of <paramref name="node"/>.</summary>
-    public static string Sha256Hex(JsonNode? node) => Digests.Sha256Hex(SerializeToUtf8(node));
+    public static string Sha256Hex(JsonNode? node) => Convert.ToHexStringLower(SHA256.HashData(SerializeToUtf8(node)));
 
     /// <summary>Lower-case hex SHA-256 of the canonical form of a value serialised with <paramref name="options"/>.</summary>
     public static string Sha256Hex<T>(T value, JsonSerializerOptions options) =>
@@ -189,7 +190,7 @@ public static class CanonicalJson
     }
 
     /// <summary>The IEEE double of a JSON number node (RFC 8785 treats every number as a double).</summary>
-    internal static double ToDouble(JsonValue value)
+    public static double ToDouble(JsonValue value)
     {
         if (value.TryGetValue(out double d))
         {
