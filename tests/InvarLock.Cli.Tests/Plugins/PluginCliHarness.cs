@@ -47,7 +47,7 @@ internal sealed class PluginCliHarness : IDisposable
             unsigned = ms.ToArray();
         }
         string path = Path.Combine(Root, $"{id}.1.0.0.nupkg");
-        File.WriteAllBytes(path, Core.Plugins.Packaging.PackageSigner.Sign(unsigned, signer));
+        File.WriteAllBytes(path, Core.Tests.Plugins.PackageSigner.Sign(unsigned, signer));
         return path;
     }
 

@@ -76,8 +76,8 @@ public sealed class PackageSignatureTests : IDisposable
     {
         byte[] other = PackageSigner.Sign(TestPackages.Minimal(id: "Acme.Other"), _cert);
         PackageArchive otherArchive = PackageArchive.Read(other, "o", PackageLimits.Default);
-        byte[] transplanted = PackageSigner.AppendStoredEntry(PackageArchive.Read(TestPackages.Minimal(), "m", PackageLimits.Default),
-            ".signature.p7s", otherArchive.StoredData(otherArchive.SignatureEntry!).ToArray());
+        byte[] transplanted = PackageSigner.AppendStoredEntry(TestPackages.Minimal(), ".signature.p7s",
+            otherArchive.StoredData(otherArchive.SignatureEntry!).ToArray());
 
         var e = Assert.ThrowsAny<InvarLockException>(() => PackageSignatureVerifier.Verify(transplanted, "t.nupkg"));
 

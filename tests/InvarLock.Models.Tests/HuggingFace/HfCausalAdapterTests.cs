@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Safetensors;
@@ -162,18 +161,6 @@ public sealed class HfCausalAdapterTests : IDisposable
         string config = Path.Combine(folder, "config.json");
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"n_layer\": 2", "\"n_layer\": 3"));
         AssertLoadFails(folder, ErrorCodes.ShapeMismatch, "transformer.h.2.");
-    }
-
-    [Fact]
-    public void ConfigSha256_IsTheHashOfTheBytes_AndEqualForBitIdenticalCopies()
-    {
-        string a = CheckpointFactory.CreateTiny(_temp.Path);
-        string b = CheckpointFactory.CopyBitIdentical(a, _temp.Path, "copy");
-        string expected = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(a, "config.json"))));
-        Assert.Equal(expected, ModelFolderDigests.ConfigSha256(a));
-        Assert.Equal(expected, ModelFolderDigests.ConfigSha256(b));
-        Assert.Equal(ErrorCodes.MissingFile,
-            Assert.Throws<InvarLockException>(() => ModelFolderDigests.ConfigSha256(_temp.Combine("absent"))).Code);
     }
 
     [Fact]
