@@ -3,6 +3,7 @@ using System.Text;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Datasets;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Data;
 
@@ -22,20 +23,7 @@ public sealed class LocalTextDatasetProvider : IDatasetProvider
             throw new InvarLockException(ErrorCodes.Usage, "dataset local_text needs --dataset-path FILE");
         }
         string path = Path.GetFullPath(spec.Path);
-        if (Directory.Exists(path))
-        {
-            throw new InvarLockException(ErrorCodes.DatasetError, $"{path}: is a directory, expected a UTF-8 text file");
-        }
-        if (!File.Exists(path))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{path}: dataset file not found");
-        }
-        long length = new FileInfo(path).Length;
-        if (length > MaxBytes)
-        {
-            throw new InvarLockException(ErrorCodes.DatasetError, $"{path}: {length} bytes is above the {MaxBytes}-byte limit");
-        }
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = InputFile.ReadAllBytes(path, MaxBytes, ErrorCodes.DatasetError, "dataset file");
         string text;
         try
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Core.Verification;
@@ -24,10 +26,8 @@ public sealed class BaselineReuse
     public static BaselineReuse Load(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: baseline report not found");
-        }
+        // Bounded read, duplicate keys refused: the same error as verify/explain/report.
+        JsonObject node = ReportJson.ReadFile(full).Node;
         ReportVerification check = ReportVerifier.VerifyOne(full, null, null, null);
         if (check.Status == "malformed")
         {
@@ -43,7 +43,8 @@ public sealed class BaselineReuse
             throw new InvarLockException(ErrorCodes.MalformedReport,
                 $"{full}: baseline report fails verification ({first?.Id}: {first?.Message})");
         }
-        return new BaselineReuse(full, ReportJson.Parse(File.ReadAllText(full)));
+        return new BaselineReuse(full, JsonSerializer.Deserialize<EvaluationReport>(node, ReportJson.Options)
+            ?? throw new InvarLockException(ErrorCodes.MalformedReport, $"{full}: not a valid evaluation report (null)"));
     }
 
     /// <summary>Fails unless the loaded baseline model is the one the report measured.</summary>

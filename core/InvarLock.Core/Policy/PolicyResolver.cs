@@ -33,7 +33,7 @@ public static class PolicyResolver
             string path = Path.Combine(root, "runtime", "tiers.yaml");
             if (File.Exists(path))
             {
-                JsonMerge.Into(tiers, YamlJson.ParseObject(File.ReadAllText(path), path));
+                JsonMerge.Into(tiers, YamlJson.ParseFile(path, "tiers file"));
                 sources.Add(path);
             }
         }
@@ -104,11 +104,7 @@ public static class PolicyResolver
     private static void ApplyPreset(JsonObject doc, string presetPath)
     {
         string full = Path.GetFullPath(presetPath);
-        if (!File.Exists(full))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: preset file not found");
-        }
-        JsonObject preset = YamlJson.ParseObject(File.ReadAllText(full), full);
+        JsonObject preset = YamlJson.ParseFile(full, "preset file");
         foreach (var (key, value) in preset)
         {
             switch (key)

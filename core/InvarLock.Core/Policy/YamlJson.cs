@@ -1,66 +1,144 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace InvarLock.Core.Policy;
 
 /// <summary>Reads YAML (tiers, presets) into JSON nodes. Plain scalars become numbers, booleans or null when they
 /// look like one (YAML 1.2 core schema); quoted scalars stay strings.</summary>
+/// <remarks>Bounded: the text is read from YAML parser events without recursion (so deep nesting cannot overflow the
+/// stack), nesting deeper than <see cref="MaxDepth"/> is refused as soon as it is seen, aliases (<c>*name</c>) are
+/// refused rather than expanded (so an alias bomb cannot grow memory), duplicate keys and non-scalar keys are refused,
+/// and files are read with the <see cref="MaxFileBytes"/> limit. Only the first document is read.</remarks>
 internal static class YamlJson
 {
+    /// <summary>The deepest nesting of mappings and sequences accepted.</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>The largest YAML file accepted.</summary>
+    public const long MaxFileBytes = 1L << 20;
+
+    /// <summary>Reads and parses a YAML file (a regular file of at most <see cref="MaxFileBytes"/>); <paramref name="what"/>
+    /// names it in errors (for example <c>"preset file"</c>).</summary>
+    /// <exception cref="InvarLockException"><see cref="ErrorCodes.MissingFile"/> when absent;
+    /// <see cref="ErrorCodes.InvalidPolicy"/> when it is not a regular file, too large, or not a valid bounded YAML mapping.</exception>
+    public static JsonObject ParseFile(string path, string what) =>
+        ParseObject(InputFile.ReadAllText(path, MaxFileBytes, ErrorCodes.InvalidPolicy, what), path);
+
     /// <summary>Parses <paramref name="text"/>; <paramref name="source"/> names the file in errors.</summary>
     public static JsonObject ParseObject(string text, string source)
     {
-        var stream = new YamlStream();
+        ArgumentNullException.ThrowIfNull(text);
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+            {
+                return new JsonObject();
+            }
+            parser.Consume<DocumentStart>();
+            if (parser.Accept<DocumentEnd>(out _))
+            {
+                return new JsonObject();
+            }
+            JsonNode? root = ReadNode(parser, source);
+            return root as JsonObject
+                ?? throw new InvarLockException(ErrorCodes.InvalidPolicy, $"{source}: top level must be a mapping");
         }
         catch (YamlException ex)
         {
-            throw new InvarLockException(ErrorCodes.InvalidPolicy, $"{source}: invalid YAML at line {ex.Start.Line}: {ex.Message}");
+            throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                $"{source}: invalid YAML at line {ex.Start.Line}: {CliLine(ex.Message)}");
         }
-        if (stream.Documents.Count == 0)
-        {
-            return new JsonObject();
-        }
-        JsonNode? root = Convert(stream.Documents[0].RootNode);
-        return root as JsonObject
-            ?? throw new InvarLockException(ErrorCodes.InvalidPolicy, $"{source}: top level must be a mapping");
     }
 
-    private static JsonNode? Convert(YamlNode node) => node switch
+    /// <summary>Reads one node (scalar, mapping or sequence) and everything inside it, iteratively.</summary>
+    private static JsonNode? ReadNode(IParser parser, string source)
     {
-        YamlMappingNode map => ConvertMap(map),
-        YamlSequenceNode seq => ConvertSeq(seq),
-        YamlScalarNode scalar => ConvertScalar(scalar),
-        _ => null,
-    };
-
-    private static JsonObject ConvertMap(YamlMappingNode map)
-    {
-        var obj = new JsonObject();
-        foreach (var (k, v) in map.Children)
+        // Each open container; for a mapping, the key waiting for its value (null while a key is expected).
+        var open = new Stack<(JsonNode Container, string? PendingKey)>();
+        JsonNode? finished = null;
+        bool done = false;
+        while (!done)
         {
-            string key = (k as YamlScalarNode)?.Value ?? k.ToString();
-            obj[key] = Convert(v);
+            ParsingEvent ev = parser.Consume<ParsingEvent>();
+            JsonNode? value;
+            bool isValue;
+            switch (ev)
+            {
+                case AnchorAlias alias:
+                    throw Invalid(source, ev, $"alias '*{alias.Value}' is not supported (aliases are refused, not expanded)");
+                case Scalar scalar:
+                    if (open.Count > 0 && open.Peek() is { Container: JsonObject, PendingKey: null })
+                    {
+                        // A mapping key.
+                        var (container, _) = open.Pop();
+                        string key = scalar.Value;
+                        if (((JsonObject)container).ContainsKey(key))
+                        {
+                            throw Invalid(source, ev, $"duplicate key '{key}'");
+                        }
+                        open.Push((container, key));
+                        continue;
+                    }
+                    value = ConvertScalar(scalar);
+                    isValue = true;
+                    break;
+                case MappingStart:
+                case SequenceStart:
+                    if (open.Count > 0 && open.Peek() is { Container: JsonObject, PendingKey: null })
+                    {
+                        throw Invalid(source, ev, "mapping keys must be plain scalars");
+                    }
+                    if (open.Count >= MaxDepth)
+                    {
+                        throw Invalid(source, ev, $"nesting is deeper than {MaxDepth} levels");
+                    }
+                    open.Push((ev is MappingStart ? new JsonObject() : new JsonArray(), null));
+                    continue;
+                case MappingEnd:
+                case SequenceEnd:
+                    value = open.Pop().Container;
+                    isValue = true;
+                    break;
+                default:
+                    continue;
+            }
+            if (!isValue)
+            {
+                continue;
+            }
+            if (open.Count == 0)
+            {
+                finished = value;
+                done = true;
+                continue;
+            }
+            var (parent, pending) = open.Pop();
+            if (parent is JsonObject obj)
+            {
+                obj[pending!] = value;
+                open.Push((obj, null));
+            }
+            else
+            {
+                ((JsonArray)parent).Add(value);
+                open.Push((parent, null));
+            }
         }
-        return obj;
+        return finished;
     }
 
-    private static JsonArray ConvertSeq(YamlSequenceNode seq)
-    {
-        var arr = new JsonArray();
-        foreach (YamlNode child in seq.Children)
-        {
-            arr.Add(Convert(child));
-        }
-        return arr;
-    }
+    private static InvarLockException Invalid(string source, ParsingEvent ev, string problem) =>
+        new(ErrorCodes.InvalidPolicy, $"{source}: invalid YAML at line {ev.Start.Line}: {problem}");
 
-    private static JsonNode? ConvertScalar(YamlScalarNode scalar)
+    private static string CliLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    private static JsonNode? ConvertScalar(Scalar scalar)
     {
         string value = scalar.Value ?? string.Empty;
         if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)

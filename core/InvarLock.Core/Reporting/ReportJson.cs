@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using InvarLock.Core.Canonical;
 using InvarLock.Core.Reporting.Model;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Core.Reporting;
 
@@ -23,8 +25,15 @@ public static class ReportJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = 64,
+        MaxDepth = MaxDepth,
+        AllowDuplicateProperties = false,
     };
+
+    /// <summary>The largest report file read (bytes); a larger file is refused before it is read.</summary>
+    public const long MaxReportBytes = 64L * 1024 * 1024;
+
+    /// <summary>The deepest JSON nesting accepted in a report.</summary>
+    public const int MaxDepth = 64;
 
     /// <summary>The members left out of <see cref="IntegritySection.ContentSha256"/>: the time fields and the digest itself.</summary>
     public static IReadOnlyList<string> ContentExcludedMembers { get; } = ["timing", "integrity"];
@@ -48,6 +57,36 @@ public static class ReportJson
 
         return CanonicalJson.Sha256Hex(copy);
     }
+
+    /// <summary>Reads a report file the one way every command does (<c>verify</c>, <c>explain</c>, <c>report</c>,
+    /// <c>evaluate --baseline-report</c>): a regular file of at most <see cref="MaxReportBytes"/>, JSON nested at most
+    /// <see cref="MaxDepth"/> deep, no duplicate keys, a top-level object. Returns the file's bytes and its JSON tree;
+    /// the typed model is read from the tree with <see cref="Options"/>.</summary>
+    /// <exception cref="InvarLockException"><see cref="ErrorCodes.MissingFile"/> when the file is absent;
+    /// <see cref="ErrorCodes.MalformedReport"/> (message <c>PATH: not a valid evaluation report (...)</c>) otherwise.</exception>
+    public static (byte[] Bytes, JsonObject Node) ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes = InputFile.ReadAllBytes(path, MaxReportBytes, ErrorCodes.MalformedReport, "report");
+        try
+        {
+            var documentOptions = new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
+            // Parsed once as a document first: it refuses duplicate keys up front (a JsonNode tree would only fail,
+            // with an unrelated exception, when the duplicated member is first touched).
+            using (JsonDocument.Parse(bytes, documentOptions))
+            {
+            }
+            JsonObject node = JsonNode.Parse(bytes, documentOptions: documentOptions) as JsonObject
+                ?? throw new JsonException("the top level is not a JSON object");
+            return (bytes, node);
+        }
+        catch (JsonException e)
+        {
+            throw new InvarLockException(ErrorCodes.MalformedReport, $"{path}: not a valid evaluation report ({OneLine(e.Message)})", e);
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     /// <summary>Reads a report strictly; throws <see cref="JsonException"/> on any structural problem.</summary>
     public static EvaluationReport Parse(string text) =>

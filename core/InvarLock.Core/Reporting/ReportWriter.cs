@@ -5,6 +5,8 @@ using System.Text.Json;
 using InvarLock.Core.Canonical;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Core.Security;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Core.Reporting;
 
@@ -54,8 +56,13 @@ public static class ReportWriter
             new ManifestSecurity(options.AllowNetwork, options.AllowRemoteCode, options.AllowThirdPartyPlugins));
     }
 
-    /// <summary>Reads a runtime manifest strictly.</summary>
+    /// <summary>The largest runtime manifest read (bytes).</summary>
+    public const long MaxManifestBytes = 1L << 20;
+
+    /// <summary>Reads a runtime manifest strictly (a regular file of at most <see cref="MaxManifestBytes"/>, no
+    /// duplicate keys).</summary>
     public static RuntimeManifest ReadManifest(string path) =>
-        JsonSerializer.Deserialize<RuntimeManifest>(File.ReadAllText(path, Encoding.UTF8), ReportJson.Options)
+        JsonSerializer.Deserialize<RuntimeManifest>(
+            InputFile.ReadAllBytes(path, MaxManifestBytes, ErrorCodes.MalformedReport, "runtime manifest"), ReportJson.Options)
         ?? throw new JsonException("The manifest is the JSON literal null.");
 }

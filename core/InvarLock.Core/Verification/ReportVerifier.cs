@@ -25,11 +25,16 @@ public static partial class ReportVerifier
         {
             try
             {
-                baseline = ReportJson.Parse(File.ReadAllText(baselinePath));
+                baseline = JsonSerializer.Deserialize<EvaluationReport>(ReportJson.ReadFile(baselinePath).Node, ReportJson.Options)
+                    ?? throw new JsonException("null report");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+            catch (InvarLockException e)
             {
-                baselineError = $"{baselinePath}: cannot read the baseline report ({OneLine(e.Message)})";
+                baselineError = e.Message;
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+            {
+                baselineError = $"{baselinePath}: not a valid evaluation report ({OneLine(e.Message)})";
             }
         }
 
@@ -64,13 +69,12 @@ public static partial class ReportVerifier
         JsonObject node;
         try
         {
-            bytes = File.ReadAllBytes(path);
-            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
-                ?? throw new JsonException("the top level is not an object");
+            (bytes, node) = ReportJson.ReadFile(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (InvarLockException e)
         {
-            Fail("read", $"cannot read the report as JSON ({OneLine(e.Message)})");
+            // The same one-line message every command that reads a report gives.
+            checks.Add(new VerifyCheck("read", false, VerifyCheck.Malformed, e.Message));
             return Done(null, null);
         }
 
@@ -201,7 +205,7 @@ public static partial class ReportVerifier
     private static void CheckManifest(string path, byte[] reportBytes, EvaluationReport report, List<VerifyCheck> checks)
     {
         string manifestPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", RuntimeManifest.FileName);
-        if (!File.Exists(manifestPath))
+        if (!Path.Exists(manifestPath))
         {
             checks.Add(new VerifyCheck("runtime_manifest", false, VerifyCheck.Malformed,
                 $"{path}: {RuntimeManifest.FileName} is missing beside the report"));
@@ -212,6 +216,11 @@ public static partial class ReportVerifier
         try
         {
             manifest = ReportWriter.ReadManifest(manifestPath);
+        }
+        catch (InvarLockException e)
+        {
+            checks.Add(new VerifyCheck("runtime_manifest", false, VerifyCheck.Malformed, e.Message));
+            return;
         }
         catch (Exception e) when (e is IOException or JsonException or NotSupportedException)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
@@ -83,25 +84,11 @@ internal static class ReportInput
 {
     public static EvaluationReport Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{path}: report file not found");
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{path}: cannot read the report ({CliApp.OneLine(e.Message)})", e);
-        }
-
+        JsonObject node = ReportJson.ReadFile(path).Node;
         EvaluationReport report;
         try
         {
-            report = ReportJson.Parse(text);
+            report = JsonSerializer.Deserialize<EvaluationReport>(node, ReportJson.Options) ?? throw new JsonException("the report is the JSON literal null");
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
         {

@@ -44,6 +44,40 @@ internal static class Gpt2Layout
         yield return (LnFBias, [d]);
     }
 
+    /// <summary>Why <paramref name="name"/> (a canonical checkpoint name) is not a parameter of the model
+    /// <paramref name="c"/> describes, or null when it is one: a block beyond <c>n_layer</c>, or a name GPT-2 does
+    /// not have.</summary>
+    internal static string? UnexpectedTensorProblem(Gpt2Config c, string name, HashSet<string> expected)
+    {
+        if (expected.Contains(name) || (!c.TieWordEmbeddings && name == LmHead))
+        {
+            return null;
+        }
+        const string blockPrefix = "transformer.h.";
+        if (name.StartsWith(blockPrefix, StringComparison.Ordinal))
+        {
+            int dot = name.IndexOf('.', blockPrefix.Length);
+            if (dot > blockPrefix.Length && int.TryParse(name.AsSpan(blockPrefix.Length, dot - blockPrefix.Length), NumberStyles.None,
+                    CultureInfo.InvariantCulture, out int layer) && layer >= c.NLayer)
+            {
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"belongs to layer {layer}, but config.json has n_layer {c.NLayer} (layers 0-{c.NLayer - 1})");
+            }
+        }
+        return "is not a parameter of the GPT-2 model config.json describes (an extra tensor)";
+    }
+
+    /// <summary>The canonical names of every required tensor.</summary>
+    internal static HashSet<string> RequiredNames(Gpt2Config c)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _) in RequiredTensors(c))
+        {
+            names.Add(name);
+        }
+        return names;
+    }
+
     /// <summary>Checks the config's numbers and that every tensor exists with the right shape.</summary>
     internal static void Validate(Gpt2Config c, TensorStore weights)
     {

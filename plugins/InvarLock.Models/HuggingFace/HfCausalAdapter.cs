@@ -33,9 +33,16 @@ public sealed class HfCausalAdapter : IModelAdapter
         {
             return ModelProbe.Unsupported(e.Message);
         }
-        if (config.RemoteCodeReason is not null && !RemoteCodePolicy.IsAllowedByEnvironment())
+        if (!RemoteCodePolicy.IsAllowedByEnvironment())
         {
-            return ModelProbe.Unsupported(RemoteCodePolicy.RefusalMessage(config.Path, config.RemoteCodeReason));
+            try
+            {
+                RemoteCodePolicy.EnsureFolderAllowed(modelPath, allowRemoteCodeConfig: false);
+            }
+            catch (InvarLockException e)
+            {
+                return ModelProbe.Unsupported(e.Message);
+            }
         }
         if (config.ModelType != "gpt2")
         {
@@ -51,9 +58,20 @@ public sealed class HfCausalAdapter : IModelAdapter
         ArgumentNullException.ThrowIfNull(options);
         HfConfig hfConfig = HfConfig.Read(modelPath);
         hfConfig.EnsureNoRemoteCode(options.AllowRemoteCodeConfig);
+        RemoteCodePolicy.EnsureFolderAllowed(modelPath, options.AllowRemoteCodeConfig);
         Gpt2Config config = hfConfig.ToGpt2Config();
+        HashSet<string> required = Gpt2Layout.RequiredNames(config);
         TensorStore weights = SafetensorsCheckpoint.Load(modelPath,
-            name => Gpt2CheckpointNames.Normalize(name, config.TieWordEmbeddings));
+            name => Gpt2CheckpointNames.Normalize(name, config.TieWordEmbeddings),
+            name => Gpt2Layout.UnexpectedTensorProblem(config, name, required));
+        foreach (string name in required)
+        {
+            if (!weights.TryGet(name, out _))
+            {
+                throw new InvarLockException(ErrorCodes.ShapeMismatch,
+                    $"{modelPath}: the weights have no tensor '{name}', which config.json (n_layer {config.NLayer}) requires");
+            }
+        }
         ITokenizer tokenizer = TokenizerLoader.Load(modelPath);
         return new Gpt2Model(config, weights, tokenizer, options.Threads);
     }

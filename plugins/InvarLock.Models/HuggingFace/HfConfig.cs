@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Models.HuggingFace;
 
@@ -10,8 +11,8 @@ public sealed class HfConfig
     /// <summary>The config's file name.</summary>
     public const string FileName = "config.json";
 
-    /// <summary>The largest config.json accepted.</summary>
-    private const long MaxConfigBytes = 16L * 1024 * 1024;
+    /// <summary>The largest config.json (and other folder config file) accepted.</summary>
+    internal const long MaxConfigBytes = 16L * 1024 * 1024;
 
     private readonly JsonElement _root;
 
@@ -47,24 +48,7 @@ public sealed class HfConfig
             throw new InvarLockException(ErrorCodes.MissingFile, $"{folder}: model folder not found");
         }
         string path = System.IO.Path.Combine(folder, FileName);
-        if (!File.Exists(path))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{path}: file not found");
-        }
-        byte[] bytes;
-        try
-        {
-            long length = new FileInfo(path).Length;
-            if (length > MaxConfigBytes)
-            {
-                throw Malformed(path, $"file is {length} bytes, above the {MaxConfigBytes}-byte limit");
-            }
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Malformed(path, $"cannot be read ({e.Message})");
-        }
+        byte[] bytes = InputFile.ReadAllBytes(path, MaxConfigBytes, ErrorCodes.MalformedConfig, "config file");
         return Parse(path, bytes);
     }
 
@@ -73,7 +57,7 @@ public sealed class HfConfig
         JsonElement root;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            using JsonDocument document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
             root = document.RootElement.Clone();
         }
         catch (JsonException e)
@@ -101,15 +85,7 @@ public sealed class HfConfig
                 }
             }
         }
-        string? remote = null;
-        if (root.TryGetProperty("auto_map", out JsonElement autoMap) && autoMap.ValueKind != JsonValueKind.Null)
-        {
-            remote = "auto_map";
-        }
-        else if (root.TryGetProperty("trust_remote_code", out JsonElement trust) && IsTrue(trust))
-        {
-            remote = "trust_remote_code: true";
-        }
+        string? remote = RemoteCodePolicy.FindMarker(root);
         return new HfConfig(path, root, type.GetString()!, architectures, remote);
     }
 
@@ -239,14 +215,6 @@ public sealed class HfConfig
                 $"{Path}: {name}={(v ? "true" : "false")} is not supported by the GPT-2 forward pass");
         }
     }
-
-    private static bool IsTrue(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.String => RemoteCodePolicy.IsTruthy(value.GetString()),
-        JsonValueKind.Number => value.TryGetInt64(out long n) && n != 0,
-        _ => false,
-    };
 
     private static InvarLockException Malformed(string path, string problem) =>
         new(ErrorCodes.MalformedConfig, $"{path}: {problem}");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using InvarLock.Models.Weights;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Models.Safetensors;
 
@@ -24,9 +25,13 @@ public static class SafetensorsCheckpoint
     /// <param name="folder">The model folder.</param>
     /// <param name="mapName">Optional renaming: returns the name to store a tensor under, or null to skip it
     /// (skipped tensors are never converted). Two tensors mapped to the same name are an error.</param>
+    /// <param name="rejectName">Optional check of each kept (mapped) name: returns why the architecture does not
+    /// expect that tensor, or null when it does. A rejected tensor is a <see cref="ErrorCodes.ShapeMismatch"/> error
+    /// naming the file and the tensor.</param>
     /// <exception cref="InvarLockException"><see cref="ErrorCodes.MissingFile"/> when no safetensors weights exist;
-    /// <see cref="ErrorCodes.MalformedSafetensors"/> for a malformed file or index.</exception>
-    public static TensorStore Load(string folder, Func<string, string?>? mapName = null)
+    /// <see cref="ErrorCodes.MalformedSafetensors"/> for a malformed file or index; <see cref="ErrorCodes.ShapeMismatch"/>
+    /// for a tensor <paramref name="rejectName"/> refuses.</exception>
+    public static TensorStore Load(string folder, Func<string, string?>? mapName = null, Func<string, string?>? rejectName = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var store = new TensorStore();
@@ -44,6 +49,10 @@ public static class SafetensorsCheckpoint
                 if (target is null)
                 {
                     continue;
+                }
+                if (rejectName?.Invoke(target) is { } problem)
+                {
+                    throw new InvarLockException(ErrorCodes.ShapeMismatch, $"{shardPath}: tensor '{entry.Name}' {problem}");
                 }
                 if (!origin.TryAdd(target, entry.Name))
                 {
@@ -73,13 +82,14 @@ public static class SafetensorsCheckpoint
             throw new InvarLockException(ErrorCodes.MissingFile, $"{folder}: model folder not found");
         }
         string index = Path.Combine(folder, IndexFileName);
-        if (File.Exists(index))
+        if (Path.Exists(index))
         {
             return ReadIndex(folder, index);
         }
         string single = Path.Combine(folder, SingleFileName);
-        if (File.Exists(single))
+        if (Path.Exists(single))
         {
+            InputFile.RequireRegular(single, ErrorCodes.MalformedSafetensors, "safetensors file");
             return [(single, null)];
         }
         foreach (string pickle in PickleNames)
@@ -96,16 +106,11 @@ public static class SafetensorsCheckpoint
 
     private static List<(string, HashSet<string>?)> ReadIndex(string folder, string indexPath)
     {
-        var info = new FileInfo(indexPath);
-        if (info.Length > MaxIndexBytes)
-        {
-            throw SafetensorsHeader.Malformed(indexPath, $"index is {info.Length} bytes, above the {MaxIndexBytes}-byte limit");
-        }
-        byte[] bytes = File.ReadAllBytes(indexPath);
+        byte[] bytes = InputFile.ReadAllBytes(indexPath, MaxIndexBytes, ErrorCodes.MalformedSafetensors, "shard index");
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -152,10 +157,11 @@ public static class SafetensorsCheckpoint
             foreach (var (shard, names) in shards)
             {
                 string shardPath = Path.Combine(folder, shard);
-                if (!File.Exists(shardPath))
+                if (!Path.Exists(shardPath))
                 {
                     throw new InvarLockException(ErrorCodes.MissingFile, $"{shardPath}: shard listed in {IndexFileName} not found");
                 }
+                InputFile.RequireRegular(shardPath, ErrorCodes.MalformedSafetensors, "safetensors shard");
                 files.Add((shardPath, names));
             }
             return files;

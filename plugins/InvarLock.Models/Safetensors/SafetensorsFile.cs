@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Models.Safetensors;
 
@@ -47,23 +48,12 @@ public sealed unsafe class SafetensorsFile : IDisposable
 
     /// <summary>Opens and validates <paramref name="path"/>.</summary>
     /// <exception cref="InvarLockException"><see cref="ErrorCodes.MissingFile"/> when the file does not exist;
-    /// <see cref="ErrorCodes.MalformedSafetensors"/> when it is not a valid safetensors file.</exception>
+    /// <see cref="ErrorCodes.MalformedSafetensors"/> when it is not a regular file (a folder, FIFO or device) or not a
+    /// valid safetensors file.</exception>
     public static SafetensorsFile Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{path}: file not found");
-        }
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SafetensorsHeader.Malformed(path, $"cannot be opened ({e.Message})");
-        }
+        FileStream stream = InputFile.OpenRead(path, ErrorCodes.MalformedSafetensors, "safetensors file", FileOptions.RandomAccess);
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         bool pointerAcquired = false;

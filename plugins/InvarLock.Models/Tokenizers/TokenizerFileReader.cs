@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Models.Tokenizers;
 
@@ -197,7 +198,7 @@ internal static class TokenizerFileReader
         string text = ReadText(path);
         try
         {
-            return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            return JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
@@ -205,29 +206,11 @@ internal static class TokenizerFileReader
         }
     }
 
-    private static string ReadText(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvarLockException(ErrorCodes.MissingFile, $"{path}: file does not exist");
-        }
-        try
-        {
-            return File.ReadAllText(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvarLockException(ErrorCodes.MalformedTokenizer, $"{path}: not valid UTF-8", e);
-        }
-        catch (IOException e)
-        {
-            throw new InvarLockException(ErrorCodes.MalformedTokenizer, $"{path}: cannot be read ({e.Message})", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InvarLockException(ErrorCodes.MalformedTokenizer, $"{path}: cannot be read ({e.Message})", e);
-        }
-    }
+    /// <summary>The largest tokenizer file accepted.</summary>
+    internal const long MaxTokenizerFileBytes = 256L * 1024 * 1024;
+
+    private static string ReadText(string path) =>
+        InputFile.ReadAllText(path, MaxTokenizerFileBytes, ErrorCodes.MalformedTokenizer, "tokenizer file");
 
     private static InvarLockException Malformed(string path, string problem) =>
         new(ErrorCodes.MalformedTokenizer, $"{path}: {problem}");

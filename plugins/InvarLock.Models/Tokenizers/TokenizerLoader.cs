@@ -14,13 +14,13 @@ public static class TokenizerLoader
     {
         ArgumentNullException.ThrowIfNull(modelFolder);
         string tokenizerJson = Path.Combine(modelFolder, "tokenizer.json");
-        if (File.Exists(tokenizerJson))
+        if (Path.Exists(tokenizerJson))
         {
             return Gpt2BpeTokenizer.FromTokenizerJson(tokenizerJson);
         }
         string vocab = Path.Combine(modelFolder, "vocab.json");
         string merges = Path.Combine(modelFolder, "merges.txt");
-        if (File.Exists(vocab) && File.Exists(merges))
+        if (Path.Exists(vocab) && Path.Exists(merges))
         {
             return Gpt2BpeTokenizer.FromVocabAndMerges(vocab, merges);
         }
