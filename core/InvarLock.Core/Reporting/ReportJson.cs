@@ -67,7 +67,7 @@ public static class ReportJson
     public static (byte[] Bytes, JsonObject Node) ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes = InputFile.ReadAllBytes(path, MaxReportBytes, ErrorCodes.MalformedReport, "report");
+        byte[] bytes = InputFile.ReadAllBytes(path, MaxReportBytes, ErrorCodes.MalformedReport, "report file");
         try
         {
             var documentOptions = new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
