@@ -63,8 +63,8 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
         // Dataset → token stream → window plan.
         phase.Restart();
         observer.StageStarted("tokenize", 0);
-        (DatasetContent content, WindowPlan plan) = WindowPlan.FromDataset(dataset, request.DatasetPath, request.Seed, baseline.Tokenizer,
-            request.SequenceLength, stride, previewCount, finalCount);
+        (DatasetContent content, int[] stream) = LoadStream(dataset, request, baseline.Tokenizer, previewCount + finalCount, stride);
+        var plan = WindowPlan.Create(stream, request.SequenceLength, stride, previewCount, finalCount, content.Source);
         reuse?.CheckPlan(plan);
         if (plan.OverlapFraction > 0)
         {
@@ -245,7 +245,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
             Baseline = baselineFacts,
             Subject = subjectFacts,
             Edit = editResult,
-            Dataset = new DatasetFacts(dataset.Descriptor.Name, content.Source, content.Sha256, plan.StreamTokens, request.SequenceLength, stride, request.Seed),
+            Dataset = new DatasetFacts(dataset.Descriptor.Name, content.Source, content.Sha256, stream.Length, request.SequenceLength, stride, request.Seed),
             Windows = plan,
             BaselinePreview = basePreview,
             BaselineFinal = baseFinal,
@@ -303,6 +303,28 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
         }
         throw new InvarLockException(ErrorCodes.UnsupportedModel,
             $"{folder}: no adapter recognises this model ({(reasons.Count == 0 ? "no adapters registered" : string.Join("; ", reasons))})");
+    }
+
+    private static (DatasetContent Content, int[] Stream) LoadStream(IDatasetProvider dataset, EvaluationRequest request, ITokenizer tokenizer,
+        int windows, int stride)
+    {
+        long tokensNeeded = (long)(windows - 1) * stride + request.SequenceLength;
+        // Generated providers honour a size hint; grow it until the stream is long enough (bounded attempts).
+        int hint = (int)Math.Min(int.MaxValue / 2, Math.Max(4096, tokensNeeded * 6));
+        for (int attempt = 0; ; attempt++)
+        {
+            DatasetContent content = dataset.Load(new DatasetSpec(request.DatasetPath, request.Seed, hint));
+            var stream = new List<int>();
+            foreach (string doc in content.Documents)
+            {
+                stream.AddRange(tokenizer.Encode(doc));
+            }
+            if (stream.Count >= tokensNeeded || request.DatasetPath is not null || attempt == 3 || hint >= int.MaxValue / 4)
+            {
+                return (content, stream.ToArray());
+            }
+            hint *= 2;
+        }
     }
 
     private static ModelFacts Facts(IModel model, string folder, IModelAdapter adapter, string displayPath) =>

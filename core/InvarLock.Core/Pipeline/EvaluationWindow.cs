@@ -1,11 +1,9 @@
 namespace InvarLock.Core.Pipeline;
 
 /// <summary>One evaluation window.</summary>
-/// <param name="Id">Stable id: the window's index on the stride grid of the token stream (start token = Id × stride).</param>
+/// <param name="Id">Stable id: the window's index in the token stream (start token = Id × stride).</param>
 /// <param name="Arm">Preview or final.</param>
 /// <param name="StartToken">Offset of the first token in the dataset's token stream.</param>
 /// <param name="Tokens">The token ids.</param>
 /// <param name="TokenSha256">Lower-case hex SHA-256 over the ids as 4-byte little-endian unsigned integers.</param>
-/// <param name="Difficulty">The plan's model-free difficulty score of the window's text (nats per byte, see
-/// <see cref="WindowPlan"/>).</param>
-public sealed record EvaluationWindow(int Id, WindowArm Arm, long StartToken, int[] Tokens, string TokenSha256, double Difficulty);
+public sealed record EvaluationWindow(int Id, WindowArm Arm, long StartToken, int[] Tokens, string TokenSha256);

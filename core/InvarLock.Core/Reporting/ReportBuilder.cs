@@ -111,12 +111,8 @@ public static class ReportBuilder
             windows.Select(w => w.Id).ToList(),
             windows.Select(w => w.StartToken).ToList(),
             windows.Select(w => w.Tokens.Length).ToList(),
-            windows.Select(w => w.TokenSha256).ToList(),
-            windows.Select(w => w.Difficulty).ToList());
-        WindowStratification s = plan.Stratification;
-        var method = new WindowPlanSection(s.Method, ByteNgramDifficulty.Order, s.GridWindows, s.Candidates, s.BalanceSwaps,
-            s.PreviewMeanDifficulty, s.FinalMeanDifficulty, s.PreviewStdDifficulty, s.FinalStdDifficulty, s.DifficultyGap);
-        var section = new WindowsSection(plan.SequenceLength, plan.Stride, plan.StreamTokens, plan.OverlapFraction, method, Arm(plan.Preview),
+            windows.Select(w => w.TokenSha256).ToList());
+        var section = new WindowsSection(plan.SequenceLength, plan.Stride, plan.StreamTokens, plan.OverlapFraction, Arm(plan.Preview),
             Arm(plan.Final), "");
         return section with { PlanSha256 = ReportAnalysis.PlanSha256(section) };
     }

@@ -267,8 +267,6 @@ public static partial class ReportVerifier
                 problems.Add($"windows.{name}.token_counts: a window is not {w.SequenceLength} tokens long");
             }
 
-            CheckArmPlacement(w, name, arm, problems);
-
             bool lengthsOk = report.Run.Aborted
                 ? losses.BaselineLossSums.Count <= arm.Count && losses.SubjectLossSums.Count <= arm.Count
                 : losses.BaselineLossSums.Count == arm.Count && losses.SubjectLossSums.Count == arm.Count;
@@ -290,68 +288,9 @@ public static partial class ReportVerifier
             problems.Add("windows: a window id appears twice (within or across arms)");
         }
 
-        CheckPlanSummary(w, problems);
-
         checks.Add(problems.Count == 0
             ? new VerifyCheck("windows", true, VerifyCheck.Malformed, "The window plan and per-window lists are consistent.")
             : new VerifyCheck("windows", false, VerifyCheck.Malformed, $"{path}: " + string.Join("; ", problems)));
-    }
-
-    /// <summary>Each window starts on the stride grid (start = id × stride), inside the stream, in ascending order.</summary>
-    private static void CheckArmPlacement(WindowsSection w, string name, WindowArmSection arm, List<string> problems)
-    {
-        if (arm.Difficulty.Count != arm.Count || arm.Difficulty.Any(d => !double.IsFinite(d) || d < 0))
-        {
-            problems.Add($"windows.{name}.difficulty: not one finite, non-negative score per window");
-        }
-
-        int n = Math.Min(arm.WindowIds.Count, arm.StartTokens.Count);
-        for (int i = 0; i < n; i++)
-        {
-            long start = arm.StartTokens[i];
-            if (arm.WindowIds[i] < 0 || start != (long)arm.WindowIds[i] * w.Stride || start + w.SequenceLength > w.StreamTokens)
-            {
-                problems.Add($"windows.{name}: window {i} (id {arm.WindowIds[i]}, start {start}) is not on the stride grid of the {w.StreamTokens}-token stream");
-                return;
-            }
-
-            if (i > 0 && arm.WindowIds[i] <= arm.WindowIds[i - 1])
-            {
-                problems.Add($"windows.{name}.window_ids: not in ascending order");
-                return;
-            }
-        }
-    }
-
-    /// <summary>The plan's method and its stratification figures, recomputed from the per-window difficulty lists.</summary>
-    private static void CheckPlanSummary(WindowsSection w, List<string> problems)
-    {
-        WindowPlanSection plan = w.Plan;
-        if (plan.Method != Pipeline.WindowPlan.MethodName || plan.NgramOrder != Pipeline.ByteNgramDifficulty.Order)
-        {
-            problems.Add($"windows.plan: unknown method {plan.Method} (order {plan.NgramOrder}); this version writes {Pipeline.WindowPlan.MethodName} (order {Pipeline.ByteNgramDifficulty.Order})");
-            return;
-        }
-
-        long grid = w.SequenceLength < 2 || w.Stride < 1 ? 0 : Pipeline.WindowPlan.WindowsThatFit(w.StreamTokens, w.SequenceLength, w.Stride);
-        if (plan.GridWindows != grid || plan.Candidates > grid || plan.Candidates < w.Preview.Count + w.Final.Count
-            || w.Preview.WindowIds.Concat(w.Final.WindowIds).Any(id => id >= grid))
-        {
-            problems.Add($"windows.plan: grid_windows {plan.GridWindows} / candidates {plan.Candidates} disagree with the {grid} windows that fit and the arms");
-        }
-
-        if (w.Preview.Difficulty.Count != w.Preview.Count || w.Final.Difficulty.Count != w.Final.Count)
-        {
-            return;
-        }
-
-        var (pm, ps) = Pipeline.ByteNgramDifficulty.MeanAndStd(w.Preview.Difficulty);
-        var (fm, fs) = Pipeline.ByteNgramDifficulty.MeanAndStd(w.Final.Difficulty);
-        if (!pm.Equals(plan.PreviewMeanDifficulty) || !fm.Equals(plan.FinalMeanDifficulty) || !ps.Equals(plan.PreviewStdDifficulty)
-            || !fs.Equals(plan.FinalStdDifficulty) || !(fm - pm).Equals(plan.DifficultyGap))
-        {
-            problems.Add($"windows.plan: stratification figures differ from the per-window difficulties (stored gap {plan.DifficultyGap:R}, recomputed {fm - pm:R})");
-        }
     }
 
     private static void CheckBaseline(EvaluationReport report, EvaluationReport baseline, List<VerifyCheck> checks, string path)

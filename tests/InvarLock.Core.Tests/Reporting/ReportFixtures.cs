@@ -23,7 +23,7 @@ internal static class ReportFixtures
             stream[i] = (i * 7919 + 13) % 50257;
         }
 
-        WindowPlan plan = WindowPlan.Create(stream, new Pipeline.CharTokenizer(), SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic");
+        WindowPlan plan = WindowPlan.Create(stream, SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic");
         ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(tier, profile, null, null, overrides ?? []), _ => null);
         var rng = new Random(seed);
         List<WindowLoss> Losses(IReadOnlyList<EvaluationWindow> windows, double add)

@@ -11,12 +11,11 @@ public sealed class ReportVerifierTests
     private static VerifyResult VerifyOne(VerifyTestFolder folder, string? baseline = null, string? profile = null) =>
         ReportVerifier.Verify([folder.ReportPath], baseline, profile);
 
-    private static VerifyCheck AssertFailedCheck(VerifyResult result, string checkId, int exitCode)
+    private static void AssertFailedCheck(VerifyResult result, string checkId, int exitCode)
     {
         Assert.Equal(exitCode, result.ExitCode);
         var failed = result.Reports[0].Checks.Where(c => !c.Ok).Select(c => c.Id).ToList();
         Assert.Contains(checkId, failed);
-        return result.Reports[0].Checks.First(c => !c.Ok && c.Id == checkId);
     }
 
     [Fact]
@@ -242,33 +241,6 @@ public sealed class ReportVerifierTests
         using var folder = new VerifyTestFolder(ReportFixtures.Run());
         folder.Tamper(n => n["windows"]!["final"]!["window_ids"]![1] = n["windows"]!["final"]!["window_ids"]![0]!.GetValue<int>());
         AssertFailedCheck(VerifyOne(folder), "windows", 2);
-    }
-
-    [Fact]
-    public void Verify_WindowDifficultyEdited_FailsWindows()
-    {
-        using var folder = new VerifyTestFolder(ReportFixtures.Run());
-        folder.Tamper(n => n["windows"]!["preview"]!["difficulty"]![0] = n["windows"]!["preview"]!["difficulty"]![0]!.GetValue<double>() + 0.5);
-        VerifyCheck check = AssertFailedCheck(VerifyOne(folder), "windows", 2);
-        Assert.Contains("stratification figures differ", check.Message);
-    }
-
-    [Fact]
-    public void Verify_StartTokenOffTheGrid_FailsWindows()
-    {
-        using var folder = new VerifyTestFolder(ReportFixtures.Run());
-        folder.Tamper(n => n["windows"]!["final"]!["start_tokens"]![0] = n["windows"]!["final"]!["start_tokens"]![0]!.GetValue<long>() + 1);
-        VerifyCheck check = AssertFailedCheck(VerifyOne(folder), "windows", 2);
-        Assert.Contains("stride grid", check.Message);
-    }
-
-    [Fact]
-    public void Verify_UnknownPlanMethod_FailsWindows()
-    {
-        using var folder = new VerifyTestFolder(ReportFixtures.Run());
-        folder.Tamper(n => n["windows"]!["plan"]!["method"] = "head_of_stream");
-        VerifyCheck check = AssertFailedCheck(VerifyOne(folder), "windows", 2);
-        Assert.Contains("unknown method", check.Message);
     }
 
     [Fact]

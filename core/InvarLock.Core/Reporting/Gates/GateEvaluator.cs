@@ -11,8 +11,6 @@ public static class GateEvaluator
     public const string PrimaryMetricAcceptable = "primary_metric_acceptable";
     public const string PrimaryMetricTailAcceptable = "primary_metric_tail_acceptable";
     public const string DriftAcceptable = "preview_final_drift_acceptable";
-    /// <summary>The baseline's own final/preview drift is in band: the window schedule is balanced.</summary>
-    public const string ScheduleBalanced = "window_schedule_balanced";
     public const string GuardOverheadAcceptable = "guard_overhead_acceptable";
     public const string GuardChainCompleted = "guard_chain_completed";
     public const string WindowPairing = "window_pairing";
@@ -94,29 +92,15 @@ public static class GateEvaluator
             tail.Evaluated, tailOk,
             tail.PolicyQuantileValue, p.Tail.QuantileMax, "<=", tailReason, "metrics.pm_tail"));
 
-        // 4. Drift between the arms. The baseline's drift says whether the schedule itself is balanced: when it is out of
-        // band the arms differ in the text, not because of the edit, so the schedule gate fails and the subject's drift
-        // is only reported (it cannot be attributed to the edit).
-        double baselineDrift = a.BaselineDrift;
-        bool scheduleOk = double.IsFinite(baselineDrift) && baselineDrift >= p.DriftMin && baselineDrift <= p.DriftMax;
-        gates.Add(new GateResult(ScheduleBalanced, "Baseline final/preview perplexity within the drift band (the window schedule is balanced)",
-            true, true, scheduleOk, Finite(baselineDrift), p.DriftMax, "in",
-            scheduleOk
-                ? $"Baseline drift {F(baselineDrift)} is inside the band [{F(p.DriftMin)}, {F(p.DriftMax)}]: the arms are balanced."
-                : double.IsFinite(baselineDrift)
-                    ? $"The window schedule is unbalanced: the baseline's own drift {F(baselineDrift)} is outside the band [{F(p.DriftMin)}, {F(p.DriftMax)}]. "
-                      + "This is a dataset/window-plan problem, not evidence about the edit; use more windows or more varied text."
-                    : "The window schedule cannot be judged: the baseline's drift is undefined (a perplexity is not finite).",
-            "metrics.pm_drift_band (default 0.95-1.05), applied to the baseline"));
-
+        // 4. Drift of the subject between the arms.
         double drift = a.SubjectDrift;
         bool driftOk = double.IsFinite(drift) && drift >= p.DriftMin && drift <= p.DriftMax;
-        string driftReason = !double.IsFinite(drift)
-            ? "Drift is undefined (a perplexity is not finite)."
-            : $"Subject drift {F(drift)} is {(driftOk ? "inside" : "outside")} the band [{F(p.DriftMin)}, {F(p.DriftMax)}] (baseline {F(baselineDrift)})"
-              + (scheduleOk || driftOk ? "." : "; not attributed to the edit because the schedule itself is unbalanced (see window_schedule_balanced).");
-        gates.Add(new GateResult(DriftAcceptable, "Subject final/preview perplexity within the drift band", scheduleOk, true, driftOk,
-            Finite(drift), p.DriftMax, "in", driftReason, "metrics.pm_drift_band (default 0.95-1.05)"));
+        gates.Add(new GateResult(DriftAcceptable, "Subject final/preview perplexity within the drift band", true, true, driftOk,
+            Finite(drift), p.DriftMax, "in",
+            double.IsFinite(drift)
+                ? $"Drift {F(drift)} is {(driftOk ? "inside" : "outside")} the band [{F(p.DriftMin)}, {F(p.DriftMax)}]."
+                : "Drift is undefined (a perplexity is not finite).",
+            "metrics.pm_drift_band (default 0.95-1.05)"));
 
         // 5. Guard overhead (ci/release measure it).
         if (inputs.Overhead is { } overhead)

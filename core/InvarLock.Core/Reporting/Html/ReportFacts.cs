@@ -15,7 +15,7 @@ public static class ReportFacts
     /// <summary>The threshold as a reader compares it: <c>&lt;= 1.102</c>, <c>in [0.95, 1.05]</c>, or empty when the gate has none.</summary>
     public static string Threshold(GateResult gate, GatePolicySection policy)
     {
-        if (gate.Id is GateEvaluator.DriftAcceptable or GateEvaluator.ScheduleBalanced)
+        if (gate.Id == GateEvaluator.DriftAcceptable)
         {
             return $"in [{HtmlText.Number(policy.DriftMin)}, {HtmlText.Number(policy.DriftMax)}]";
         }

@@ -1,6 +1,5 @@
 namespace InvarLock.Core.Reporting.Model;
 
-/// <summary>The window plan: how it was drawn, both arms' ids, starts, token counts, token digests and difficulties, and
-/// the plan digest.</summary>
-public sealed record WindowsSection(int SequenceLength, int Stride, long StreamTokens, double OverlapFraction, WindowPlanSection Plan,
-    WindowArmSection Preview, WindowArmSection Final, string PlanSha256);
+/// <summary>The window plan: both arms' ids, token counts and token digests, and the plan digest.</summary>
+public sealed record WindowsSection(int SequenceLength, int Stride, long StreamTokens, double OverlapFraction, WindowArmSection Preview,
+    WindowArmSection Final, string PlanSha256);
