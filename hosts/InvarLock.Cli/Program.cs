@@ -1,3 +1,4 @@
 using InvarLock.Cli;
 
-return CliApp.Run(args, CliConsole.System());
+using CliCancellation cancellation = CliCancellation.ForProcess();
+return CliApp.Run(args, CliConsole.System(), cancellation: cancellation);

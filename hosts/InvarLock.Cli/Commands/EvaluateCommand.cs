@@ -91,12 +91,15 @@ internal static class EvaluateCommand
                 AllowRemoteCodeConfig = EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
             };
             bool asJson = parse.GetValue(json);
-            OutputFolder.Prepare(outDir);
+            using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], request.BaselineReportPath);
             // Third-party plugins join the registry only when enabled, signed, trusted and untampered.
             using PluginHost plugins = PluginHost.LoadEnabledPlugins(services.GetRequiredService<PluginRegistry>(), environment);
             var runner = services.GetRequiredService<EvaluationRunner>();
-            EvaluationRun run = ProgressDisplay.Run(console, quiet: asJson, observer => runner.Run(request, observer));
-            return EvaluationOutput.Write(run, outDir, console, asJson, request.PresetPath, environment);
+            CancellationToken cancel = services.GetRequiredService<CliCancellation>().Token;
+            EvaluationRun run = ProgressDisplay.Run(console, quiet: asJson,
+                observer => runner.Run(request, new CancellingObserver(observer, cancel), cancel));
+            cancel.ThrowIfCancellationRequested();
+            return EvaluationOutput.Write(run, bundle, console, asJson, request.PresetPath, environment);
         });
         return command;
     }

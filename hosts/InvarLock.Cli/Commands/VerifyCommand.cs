@@ -6,7 +6,7 @@ namespace InvarLock.Cli.Commands;
 /// <summary><c>invarlock verify REPORT... [--baseline REPORT] [--profile P] [--json]</c>: offline re-check of reports.</summary>
 internal static class VerifyCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(IServiceProvider services, CliConsole console)
     {
         Argument<FileInfo[]> reports = new("reports") { Description = "evaluation.report.json files to verify", Arity = ArgumentArity.OneOrMore };
         Option<FileInfo?> baseline = new("--baseline") { Description = "The baseline's own report: windows and tokenizer must match" };
@@ -26,6 +26,15 @@ internal static class VerifyCommand
             VerifyResult result = ReportVerifier.Verify(paths, parse.GetValue(baseline)?.FullName, parse.GetValue(profile));
             if (parse.GetValue(json))
             {
+                // Each malformed report also becomes an envelope error (its first failed check).
+                CliJsonErrors? errors = services.GetService(typeof(CliJsonErrors)) as CliJsonErrors;
+                foreach (ReportVerification r in result.Reports)
+                {
+                    if (r.Status == "malformed" && r.Checks.FirstOrDefault(c => !c.Ok && c.Category == VerifyCheck.Malformed) is { } first)
+                    {
+                        errors?.Items.Add(new CliJsonError(InvarLock.Sdk.Errors.ErrorCodes.MalformedReport.Id, first.Message, r.Path));
+                    }
+                }
                 console.Out.WriteLine(result.ToJsonLine());
                 return result.ExitCode;
             }

@@ -11,15 +11,18 @@ namespace InvarLock.Cli;
 /// <summary>Turns a finished run into the report files and the console verdict, and picks the exit code.</summary>
 internal static class EvaluationOutput
 {
-    public static int Write(EvaluationRun run, string outDir, CliConsole console, bool asJson, string? configPath,
+    public static int Write(EvaluationRun run, OutputFolder bundle, CliConsole console, bool asJson, string? configPath,
         IReadOnlyDictionary<string, string?> environment)
     {
         EvaluationReport report = ReportBuilder.Build(run);
-        string reportPath = ReportWriter.Write(report, outDir, new ReportWriteOptions(
+        // Every file goes into the staging folder; Commit moves the finished bundle into --out (report last).
+        ReportWriter.Write(report, bundle.StagingDirectory, new ReportWriteOptions(
             ConfigPath: configPath,
             AllowNetwork: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_NETWORK"),
             AllowRemoteCode: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
             AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
+        bundle.Commit();
+        string reportPath = bundle.FinalPath(ReportWriter.ReportFileName);
         int exit = run.Aborted ? ExitCodes.Aborted : !report.Verdict.Passed || run.RolledBack ? ExitCodes.GateFailed : ExitCodes.Success;
         string status = exit switch { ExitCodes.Success => "PASS", ExitCodes.Aborted => "ABORTED", _ => "FAIL" };
         PrimaryMetricSection pm = report.PrimaryMetric;

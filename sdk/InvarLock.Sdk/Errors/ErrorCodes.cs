@@ -33,6 +33,10 @@ public static class ErrorCodes
     public static readonly ErrorCode OutputError = new("IL5001", 2);
     /// <summary>A guard asked to abort the run.</summary>
     public static readonly ErrorCode Aborted = new("IL6001", 3);
+    /// <summary>The run was stopped by SIGINT (Ctrl+C); nothing was written.</summary>
+    public static readonly ErrorCode Interrupted = new("IL6002", 130);
+    /// <summary>The run was stopped by SIGTERM; nothing was written.</summary>
+    public static readonly ErrorCode Terminated = new("IL6003", 143);
     /// <summary>A network or remote-code action was refused by the security posture.</summary>
     public static readonly ErrorCode SecurityRefused = new("IL7001", 2);
 }
