@@ -17,11 +17,11 @@ public sealed class DoctorCommandTests : IDisposable
 
         Assert.Equal(0, exit);
         using JsonDocument doc = JsonDocument.Parse(stdout);
-        Assert.Equal("doctor-v1", doc.RootElement.GetProperty("format").GetString());
-        string[] ids = doc.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToArray();
+        Assert.Equal("doctor-v1", doc.RootElement.GetProperty("result").GetProperty("format").GetString());
+        string[] ids = doc.RootElement.GetProperty("result").GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToArray();
         Assert.Equal(["runtime", "compute.backend", "plugins.folder", "plugins.trust_list", "environment.flags", "output.folder"], ids);
-        Assert.All(doc.RootElement.GetProperty("checks").EnumerateArray(), c => Assert.Equal("pass", c.GetProperty("status").GetString()));
-        Assert.Equal(0, doc.RootElement.GetProperty("summary").GetProperty("fail").GetInt32());
+        Assert.All(doc.RootElement.GetProperty("result").GetProperty("checks").EnumerateArray(), c => Assert.Equal("pass", c.GetProperty("status").GetString()));
+        Assert.Equal(0, doc.RootElement.GetProperty("result").GetProperty("summary").GetProperty("fail").GetInt32());
         Assert.False(Directory.Exists(Path.Combine(_cli.Root, "out"))); // doctor does not create the output folder
     }
 
@@ -47,7 +47,7 @@ public sealed class DoctorCommandTests : IDisposable
 
         Assert.Equal(0, exit);
         using JsonDocument doc = JsonDocument.Parse(stdout);
-        JsonElement env = doc.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "environment.flags");
+        JsonElement env = doc.RootElement.GetProperty("result").GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "environment.flags");
         Assert.Equal("warn", env.GetProperty("status").GetString());
         Assert.Contains("network access allowed", env.GetProperty("message").GetString());
         Assert.DoesNotContain("hf_abcdef", stdout);

@@ -169,8 +169,8 @@ public sealed class EvaluateCommandTests : IDisposable
 
         string line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using JsonDocument doc = JsonDocument.Parse(line);
-        Assert.Equal("evaluate-v1", doc.RootElement.GetProperty("format").GetString());
-        Assert.Equal(exit, doc.RootElement.GetProperty("exit_code").GetInt32());
+        Assert.Equal("evaluate-v1", doc.RootElement.GetProperty("result").GetProperty("format").GetString());
+        Assert.Equal(exit, doc.RootElement.GetProperty("result").GetProperty("exit_code").GetInt32());
     }
 
     [Fact]

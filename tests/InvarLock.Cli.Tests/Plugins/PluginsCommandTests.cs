@@ -22,9 +22,9 @@ public sealed class PluginsCommandTests : IDisposable
 
         Assert.Equal(0, exit);
         using JsonDocument doc = JsonDocument.Parse(stdout);
-        Assert.Equal("plugins-v1", doc.RootElement.GetProperty("format").GetString());
-        Assert.False(doc.RootElement.GetProperty("third_party_enabled").GetBoolean());
-        JsonElement[] items = doc.RootElement.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal("plugins-v1", doc.RootElement.GetProperty("result").GetProperty("format").GetString());
+        Assert.False(doc.RootElement.GetProperty("result").GetProperty("third_party_enabled").GetBoolean());
+        JsonElement[] items = doc.RootElement.GetProperty("result").GetProperty("items").EnumerateArray().ToArray();
         Assert.NotEmpty(items);
         Assert.All(items, i => Assert.Equal("first-party", i.GetProperty("origin").GetString()));
         Assert.All(items, i => Assert.Equal("enabled", i.GetProperty("status").GetString()));
@@ -44,7 +44,7 @@ public sealed class PluginsCommandTests : IDisposable
         Assert.Contains("INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS=1", installOut);
         Assert.Equal(0, listExit);
         using JsonDocument doc = JsonDocument.Parse(listOut);
-        JsonElement item = doc.RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("name").GetString() == "acme_guard");
+        JsonElement item = doc.RootElement.GetProperty("result").GetProperty("items").EnumerateArray().Single(i => i.GetProperty("name").GetString() == "acme_guard");
         Assert.Equal("third-party", item.GetProperty("origin").GetString());
         Assert.Equal("Acme.Guards", item.GetProperty("package").GetString());
         Assert.Equal(PluginCliHarness.Fingerprint(_vendor), item.GetProperty("signer").GetString());
@@ -123,7 +123,7 @@ public sealed class PluginsCommandTests : IDisposable
         (int badExit, _, string badErr) = _cli.Run("plugins", "trust", "add", "not-a-fingerprint");
 
         using JsonDocument doc = JsonDocument.Parse(listed);
-        Assert.Equal(fp, doc.RootElement.GetProperty("signers")[0].GetProperty("fingerprint").GetString());
+        Assert.Equal(fp, doc.RootElement.GetProperty("result").GetProperty("signers")[0].GetProperty("fingerprint").GetString());
         Assert.Equal(0, removeExit);
         Assert.Contains("no trusted signers", after);
         Assert.Equal(2, badExit);
