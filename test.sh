@@ -19,6 +19,7 @@ APT_NEEDS=(
   "chromium:/usr/bin/chromium"
   "nodejs:/usr/bin/node"
   "npm:/usr/bin/npm"
+  "debian-faq:/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz"
 )
 missing=()
 for entry in "${APT_NEEDS[@]}"; do

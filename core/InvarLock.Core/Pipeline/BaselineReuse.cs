@@ -72,15 +72,65 @@ public sealed class BaselineReuse
         CheckArm("final", w.Final, plan.Final);
     }
 
-    /// <summary>The report's baseline losses for one arm, in window order.</summary>
-    public IReadOnlyList<WindowLoss> Losses(WindowArm arm)
+    /// <summary>Fails unless <paramref name="selection"/> chose the report's windows (ids and token hashes, both arms together).</summary>
+    public void CheckSelection(WindowSelection selection)
     {
-        ArmLossesSection section = arm == WindowArm.Preview ? Report.Evaluation.Preview : Report.Evaluation.Final;
+        WindowsSection w = Report.Windows;
+        if (w.SequenceLength != selection.SequenceLength || w.Stride != selection.Stride)
+        {
+            throw Mismatch("window plan (sequence length/stride)", $"{w.SequenceLength}/{w.Stride}", $"{selection.SequenceLength}/{selection.Stride}");
+        }
+        var reported = StreamOrder(w.Preview.WindowIds, w.Preview.TokenSha256, w.Final.WindowIds, w.Final.TokenSha256);
+        if (reported.Count != selection.Windows.Count)
+        {
+            throw Mismatch("window plan (window count)", reported.Count.ToString(), selection.Windows.Count.ToString());
+        }
+        for (int i = 0; i < reported.Count; i++)
+        {
+            EvaluationWindow now = selection.Windows[i];
+            if (reported[i].Id != now.Id || reported[i].Value != now.TokenSha256)
+            {
+                throw Mismatch($"window plan (window {i}: id/token hash)", $"{reported[i].Id}/{reported[i].Value[..12]}", $"{now.Id}/{now.TokenSha256[..12]}");
+            }
+        }
+    }
+
+    /// <summary>The report's baseline losses for every window, in stream (id) order.</summary>
+    public IReadOnlyList<WindowLoss> LossesInStreamOrder()
+    {
+        ArmLossesSection p = Report.Evaluation.Preview, f = Report.Evaluation.Final;
+        var merged = StreamOrder(Report.Windows.Preview.WindowIds, Losses(p), Report.Windows.Final.WindowIds, Losses(f));
+        var list = new WindowLoss[merged.Count];
+        for (int i = 0; i < list.Length; i++)
+        {
+            list[i] = merged[i].Value;
+        }
+        return list;
+    }
+
+    private static WindowLoss[] Losses(ArmLossesSection section)
+    {
         var list = new WindowLoss[section.BaselineLossSums.Count];
         for (int i = 0; i < list.Length; i++)
         {
             list[i] = new WindowLoss(section.BaselineLossSums[i] ?? double.NaN, section.BaselineTokenCounts[i]);
         }
+        return list;
+    }
+
+    private static List<(int Id, T Value)> StreamOrder<T>(IReadOnlyList<int> previewIds, IReadOnlyList<T> preview, IReadOnlyList<int> finalIds,
+        IReadOnlyList<T> final)
+    {
+        var list = new List<(int Id, T Value)>(preview.Count + final.Count);
+        for (int i = 0; i < preview.Count; i++)
+        {
+            list.Add((previewIds[i], preview[i]));
+        }
+        for (int i = 0; i < final.Count; i++)
+        {
+            list.Add((finalIds[i], final[i]));
+        }
+        list.Sort((a, b) => a.Id.CompareTo(b.Id));
         return list;
     }
 

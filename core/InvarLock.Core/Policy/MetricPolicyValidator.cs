@@ -19,10 +19,24 @@ internal static class MetricPolicyValidator
         ("pm_tail.mass_max", 0, 1),
     ];
 
+    /// <summary>Every key the metric policy has: section → its keys (a null set means a scalar, not a section).</summary>
+    private static readonly SortedDictionary<string, string[]?> Keys = new(StringComparer.Ordinal)
+    {
+        ["pm_ratio"] = ["hysteresis_ratio", "min_token_fraction", "min_tokens", "min_tokens_tolerance", "ratio_limit_base"],
+        ["pm_tail"] = ["epsilon", "mass_max", "min_windows", "mode", "quantile", "quantile_max"],
+        ["accuracy"] = ["delta_min_pp", "hysteresis_delta_pp", "min_examples", "min_examples_fraction"],
+        ["pm_acceptance_range"] = ["max", "min"],
+        ["pm_drift_band"] = ["max", "min"],
+        ["guard_overhead"] = ["threshold"],
+        ["confidence"] = ["ppl_ratio_width_max"],
+        ["target_pm_ratio"] = null,
+    };
+
     public static void Validate(JsonObject doc)
     {
         JsonObject metrics = doc["metrics"] as JsonObject
             ?? throw new InvarLockException(ErrorCodes.InvalidPolicy, "metrics: missing from the resolved policy");
+        RejectUnknownKeys(metrics);
         foreach (var (path, min, max) in Ranges)
         {
             JsonNode? node = metrics;
@@ -44,6 +58,31 @@ internal static class MetricPolicyValidator
         if (mode is not ("warn" or "fail" or "off"))
         {
             throw new InvarLockException(ErrorCodes.InvalidPolicy, $"metrics.pm_tail.mode: '{mode}' must be one of warn, fail, off");
+        }
+    }
+
+    /// <summary>A misspelt or invented metric key is an error listing the valid keys at its level.</summary>
+    private static void RejectUnknownKeys(JsonObject metrics)
+    {
+        foreach (var (section, value) in metrics)
+        {
+            if (!Keys.TryGetValue(section, out string[]? keys))
+            {
+                throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                    $"metrics.{section}: unknown key; valid keys under metrics: {string.Join(", ", Keys.Keys)}");
+            }
+            if (keys is null || value is not JsonObject inner)
+            {
+                continue;
+            }
+            foreach (var (key, _) in inner)
+            {
+                if (Array.IndexOf(keys, key) < 0)
+                {
+                    throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                        $"metrics.{section}.{key}: unknown key; valid keys under metrics.{section}: {string.Join(", ", keys)}");
+                }
+            }
         }
     }
 }

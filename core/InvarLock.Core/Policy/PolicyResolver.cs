@@ -51,6 +51,11 @@ public static class PolicyResolver
             ["guards"] = new JsonObject(),
         };
         JsonMerge.Into(doc, (JsonObject)tierNode.DeepClone());
+        var shippedGuards = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, _) in (JsonObject)doc["guards"]!)
+        {
+            shippedGuards.Add(name);
+        }
 
         // Profile layer: release raises the variance calibration budget; ci_cpu replaces the ratio limit.
         if (profile.Name == "release")
@@ -89,8 +94,31 @@ public static class PolicyResolver
         {
             order.Add(n?.GetValue<string>() ?? throw new InvarLockException(ErrorCodes.InvalidPolicy, "guard_order: entries must be guard names"));
         }
+        foreach (var (key, _) in doc)
+        {
+            if (key is not ("tier" or "profile" or "guard_order" or "metrics" or "guards"))
+            {
+                throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                    $"{key}: unknown policy key (from {sources[^1]}); valid keys: guard_order, guards, metrics");
+            }
+        }
         MetricPolicyValidator.Validate(doc);
-        return new ResolvedPolicy(tier, profile, order, doc, sources);
+        var added = new List<string>();
+        if (doc["guards"] is JsonObject guards)
+        {
+            foreach (var (name, _) in guards)
+            {
+                if (!shippedGuards.Contains(name))
+                {
+                    added.Add(name);
+                }
+            }
+        }
+        else
+        {
+            throw new InvarLockException(ErrorCodes.InvalidPolicy, "guards: must be a map of guard name → settings");
+        }
+        return new ResolvedPolicy(tier, profile, order, doc, sources) { AddedGuardSections = added };
     }
 
     private static string ReadShippedTiers()
@@ -119,8 +147,8 @@ public static class PolicyResolver
                 case "guards" or "metrics" or "guard_order":
                     throw new InvarLockException(ErrorCodes.InvalidPolicy, $"{full}: '{key}' has the wrong type");
                 default:
-                    // Other preset sections (dataset, edit, model) are read by the CLI, not the policy.
-                    break;
+                    throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                        $"{full}: unknown key '{key}'; valid keys: guard_order, guards, metrics");
             }
         }
     }

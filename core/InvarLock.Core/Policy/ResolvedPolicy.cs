@@ -12,6 +12,10 @@ namespace InvarLock.Core.Policy;
 public sealed record ResolvedPolicy(string Tier, ProfileSettings Profile, IReadOnlyList<string> GuardOrder, JsonObject Document,
     IReadOnlyList<string> Sources)
 {
+    /// <summary>Guard sections the shipped tier does not have (added by a config root, preset or override): the runner
+    /// checks each names a registered guard, so a misspelt guard name is an error rather than an ignored section.</summary>
+    public IReadOnlyList<string> AddedGuardSections { get; init; } = [];
+
     /// <summary>The <c>metrics</c> section (pm_ratio, pm_tail, accuracy).</summary>
     public JsonObject Metrics => (JsonObject)Document["metrics"]!;
 

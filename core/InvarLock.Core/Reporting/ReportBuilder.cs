@@ -113,7 +113,7 @@ public static class ReportBuilder
             windows.Select(w => w.Tokens.Length).ToList(),
             windows.Select(w => w.TokenSha256).ToList());
         var section = new WindowsSection(plan.SequenceLength, plan.Stride, plan.StreamTokens, plan.OverlapFraction, Arm(plan.Preview),
-            Arm(plan.Final), "");
+            Arm(plan.Final), plan.Method, "");
         return section with { PlanSha256 = ReportAnalysis.PlanSha256(section) };
     }
 

@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using InvarLock.Core.Canonical;
+using InvarLock.Core.Pipeline;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Verification;
 
@@ -291,6 +293,76 @@ public static partial class ReportVerifier
         checks.Add(problems.Count == 0
             ? new VerifyCheck("windows", true, VerifyCheck.Malformed, "The window plan and per-window lists are consistent.")
             : new VerifyCheck("windows", false, VerifyCheck.Malformed, $"{path}: " + string.Join("; ", problems)));
+        if (problems.Count == 0)
+        {
+            string? planProblem = PlanProblem(report);
+            checks.Add(planProblem is null
+                ? new VerifyCheck("window_plan", true, VerifyCheck.Malformed,
+                    "The windows are the ones the plan method spreads over the stream, and the arms are the ones it deals from the baseline's losses.")
+                : new VerifyCheck("window_plan", false, VerifyCheck.Malformed, $"{path}: {planProblem}"));
+        }
+    }
+
+    /// <summary>Recomputes the plan (<see cref="WindowSelection.SpreadIds"/>, then <see cref="ArmBalancer.Assign"/> on the
+    /// stored baseline losses) and says how the stored one differs, or null.</summary>
+    private static string? PlanProblem(EvaluationReport report)
+    {
+        WindowsSection w = report.Windows;
+        if (w.PlanMethod != ArmBalancer.Method)
+        {
+            return $"windows.plan_method '{w.PlanMethod}' is not the method this tool recomputes ({ArmBalancer.Method})";
+        }
+        var windows = new List<(int Id, long Start, bool Preview, double? Sum, int Count)>();
+        for (int i = 0; i < w.Preview.Count; i++)
+        {
+            windows.Add((w.Preview.WindowIds[i], w.Preview.StartTokens[i], true,
+                i < report.Evaluation.Preview.BaselineLossSums.Count ? report.Evaluation.Preview.BaselineLossSums[i] : null,
+                i < report.Evaluation.Preview.BaselineTokenCounts.Count ? report.Evaluation.Preview.BaselineTokenCounts[i] : 0));
+        }
+        for (int i = 0; i < w.Final.Count; i++)
+        {
+            windows.Add((w.Final.WindowIds[i], w.Final.StartTokens[i], false,
+                i < report.Evaluation.Final.BaselineLossSums.Count ? report.Evaluation.Final.BaselineLossSums[i] : null,
+                i < report.Evaluation.Final.BaselineTokenCounts.Count ? report.Evaluation.Final.BaselineTokenCounts[i] : 0));
+        }
+        windows.Sort((a, b) => a.Id.CompareTo(b.Id));
+        long fit = WindowSelection.WindowsThatFit(w.StreamTokens, w.SequenceLength, w.Stride);
+        if (fit < windows.Count || windows.Count == 0)
+        {
+            return $"{windows.Count} windows cannot be chosen from the {fit} that fit {w.StreamTokens} tokens";
+        }
+        int[] expected = WindowSelection.SpreadIds(fit, windows.Count);
+        var losses = new List<WindowLoss>(windows.Count);
+        for (int i = 0; i < windows.Count; i++)
+        {
+            if (windows[i].Id != expected[i])
+            {
+                return $"window {i} in stream order has id {windows[i].Id}; the plan spreads window {expected[i]} there";
+            }
+            if (windows[i].Start != (long)windows[i].Id * w.Stride)
+            {
+                return $"window {windows[i].Id} starts at token {windows[i].Start}, not id × stride = {(long)windows[i].Id * w.Stride}";
+            }
+            if (windows[i].Sum is not double sum || !double.IsFinite(sum) || windows[i].Count <= 0)
+            {
+                return $"window {windows[i].Id} has no finite baseline loss, so its arm cannot be recomputed";
+            }
+            losses.Add(new WindowLoss(sum, windows[i].Count));
+        }
+        var ids = new int[windows.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = windows[i].Id;
+        }
+        bool[] preview = ArmBalancer.Assign(ids, losses, w.Preview.Count);
+        for (int i = 0; i < preview.Length; i++)
+        {
+            if (preview[i] != windows[i].Preview)
+            {
+                return $"window {windows[i].Id} is in the {(windows[i].Preview ? "preview" : "final")} arm; the baseline's losses deal it to the {(preview[i] ? "preview" : "final")} arm";
+            }
+        }
+        return null;
     }
 
     private static void CheckBaseline(EvaluationReport report, EvaluationReport baseline, List<VerifyCheck> checks, string path)

@@ -60,7 +60,7 @@ internal static class EvaluateCommand
             }
             string? baselineReportPath = parse.GetValue(baselineReport)?.FullName;
             BaselineReuse? reuse = baselineReportPath is null ? null : BaselineReuse.Load(baselineReportPath);
-            if (reuse is not null && baselineDir is null && !reuse.Report.Baseline.Path.Contains(" + edit ", StringComparison.Ordinal))
+            if (reuse is not null && baselineDir is null)
             {
                 baselineDir = reuse.Report.Baseline.Path;
             }
@@ -75,7 +75,7 @@ internal static class EvaluateCommand
                 EditName = editName,
                 EditParameters = EditParameters(parse.GetValue(editParam) ?? []),
                 Adapter = parse.GetValue(adapter),
-                BaselineReportPath = reuse?.Path,
+                BaselineReport = reuse,
                 DatasetName = Given(parse, dataset) || reuse is null ? parse.GetValue(dataset)! : reuse.Report.Dataset.Provider,
                 DatasetPath = Given(parse, datasetPath) || reuse is null || reuse.Report.Dataset.Provider != "local_text"
                     ? parse.GetValue(datasetPath)?.FullName : reuse.Report.Dataset.Source,
@@ -91,7 +91,7 @@ internal static class EvaluateCommand
                 AllowRemoteCodeConfig = EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
             };
             bool asJson = parse.GetValue(json);
-            using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], request.BaselineReportPath);
+            using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);
             // Third-party plugins join the registry only when enabled, signed, trusted and untampered.
             using PluginHost plugins = PluginHost.LoadEnabledPlugins(services.GetRequiredService<PluginRegistry>(), environment);
             var runner = services.GetRequiredService<EvaluationRunner>();

@@ -12,10 +12,18 @@ internal readonly struct PolicySection
 {
     private readonly JsonElement _element;
     private readonly bool _isObject;
+    /// <summary>Key paths read so far, shared by a section and its children (see <see cref="RejectUnknownKeys"/>).</summary>
+    private readonly HashSet<string> _read;
 
     public PolicySection(string path, JsonElement element)
+        : this(path, element, new HashSet<string>(StringComparer.Ordinal))
+    {
+    }
+
+    private PolicySection(string path, JsonElement element, HashSet<string> read)
     {
         Path = path;
+        _read = read;
         _element = element;
         _isObject = element.ValueKind == JsonValueKind.Object;
         if (element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
@@ -38,6 +46,7 @@ internal readonly struct PolicySection
 
     public bool TryGet(string key, out JsonElement value)
     {
+        _read.Add($"{Path}.{key}");
         if (_isObject && _element.TryGetProperty(key, out value) && value.ValueKind != JsonValueKind.Null)
         {
             return true;
@@ -46,7 +55,54 @@ internal readonly struct PolicySection
         return false;
     }
 
-    public bool Has(string key) => _isObject && _element.TryGetProperty(key, out _);
+    public bool Has(string key)
+    {
+        _read.Add($"{Path}.{key}");
+        return _isObject && _element.TryGetProperty(key, out _);
+    }
+
+    /// <summary>Call after parsing: a key of this section (or of a child section that was read key by key) that nothing
+    /// read is a misspelling or a key this guard does not have, and fails with <see cref="ErrorCodes.InvalidPolicy"/>
+    /// listing the valid keys at that level.</summary>
+    public void RejectUnknownKeys() => RejectUnknown(Path, _element);
+
+    private void RejectUnknown(string path, JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+        foreach (JsonProperty p in element.EnumerateObject())
+        {
+            string key = $"{path}.{p.Name}";
+            if (!_read.Contains(key))
+            {
+                var valid = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (string r in _read)
+                {
+                    if (r.StartsWith(path + ".", StringComparison.Ordinal) && r.IndexOf('.', path.Length + 1) < 0)
+                    {
+                        valid.Add(r[(path.Length + 1)..]);
+                    }
+                }
+                throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                    $"{key}: unknown key; valid keys under {path}: {string.Join(", ", valid)}");
+            }
+            bool readInside = false;
+            foreach (string r in _read)
+            {
+                if (r.StartsWith(key + ".", StringComparison.Ordinal))
+                {
+                    readInside = true;
+                    break;
+                }
+            }
+            if (readInside)
+            {
+                RejectUnknown(key, p.Value);
+            }
+        }
+    }
 
     /// <summary>Rejects a key that must not appear (a misspelling or a retired name).</summary>
     public void Forbid(string key, string hint)
@@ -65,9 +121,9 @@ internal readonly struct PolicySection
             {
                 throw Invalid($"{Path}.{key}", value, "a JSON object");
             }
-            return new PolicySection($"{Path}.{key}", value);
+            return new PolicySection($"{Path}.{key}", value, _read);
         }
-        return new PolicySection($"{Path}.{key}", default);
+        return new PolicySection($"{Path}.{key}", default, _read);
     }
 
     public IEnumerable<(string Key, JsonElement Value)> Properties()
@@ -78,6 +134,7 @@ internal readonly struct PolicySection
         }
         foreach (JsonProperty p in _element.EnumerateObject())
         {
+            _read.Add($"{Path}.{p.Name}");
             yield return (p.Name, p.Value);
         }
     }

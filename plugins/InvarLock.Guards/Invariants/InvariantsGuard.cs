@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Guards.Common;
 using InvarLock.Guards.Numerics;
@@ -13,7 +14,7 @@ namespace InvarLock.Guards.Invariants;
 /// Decision (§2.3): fatal findings fail with <c>on_fail</c> (abort when <c>on_fail</c> is warn); warnings alone pass with
 /// Warn unless <c>on_fail</c> is rollback/abort. Fatal: non-finite tensors, vocabulary mismatches, and in strict mode also
 /// missing norms and changed invariants.</remarks>
-public sealed class InvariantsGuard : IGuard
+public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
 {
     internal const string NonFinite = "non_finite_tensor";
     internal const string NormMissing = "layer_norm_missing";
@@ -27,6 +28,9 @@ public sealed class InvariantsGuard : IGuard
 
     /// <inheritdoc />
     public PluginDescriptor Descriptor => GuardDescriptors.Invariants;
+
+    /// <inheritdoc />
+    public void CheckPolicy(JsonElement policy) => InvariantsOptions.Parse(policy);
 
     /// <inheritdoc />
     public GuardPrepared Prepare(GuardContext context)

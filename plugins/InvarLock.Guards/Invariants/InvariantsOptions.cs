@@ -25,6 +25,8 @@ internal sealed record InvariantsOptions(bool StrictMode, GuardAction OnFail, IR
             "abort" => GuardAction.Abort,
             _ => GuardAction.Warn,
         };
-        return new InvariantsOptions(strict, action, checks);
+        InvariantsOptions result = new InvariantsOptions(strict, action, checks);
+        section.RejectUnknownKeys();
+        return result;
     }
 }

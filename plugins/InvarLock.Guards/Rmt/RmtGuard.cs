@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Guards.Common;
 using InvarLock.Sdk;
@@ -12,7 +13,7 @@ namespace InvarLock.Guards.Rmt;
 /// <remarks>Decision: any ε-band violation → Abort. When activations are required (policy <c>activation_required</c>, or by
 /// default the ci and release profiles) and none are available, the guard fails closed with Abort; when not required
 /// it passes without evaluating.</remarks>
-public sealed class RmtGuard : IGuard
+public sealed class RmtGuard : IGuard, IPolicyCheckingGuard
 {
     internal const string EpsilonBand = "epsilon_band";
     internal const string ActivationRequiredCode = "activation_required";
@@ -30,6 +31,9 @@ public sealed class RmtGuard : IGuard
 
     internal sealed record EdgeRiskResult(SortedDictionary<string, double> Modules, SortedDictionary<string, double> Families,
         double TokenWeightTotal, int WindowsUsed, IReadOnlyList<int> WindowIndices);
+
+    /// <inheritdoc />
+    public void CheckPolicy(JsonElement policy) => RmtOptions.Parse(policy);
 
     /// <inheritdoc />
     public GuardPrepared Prepare(GuardContext context)

@@ -77,7 +77,7 @@ internal sealed record RmtOptions(
         PolicySection est = s.Child("estimator");
         est.Choice("type", "power_iter", "power_iter");
         PolicySection windows = s.Child("activation").Child("sampling").Child("windows");
-        return new RmtOptions(
+        RmtOptions result = new RmtOptions(
             q,
             s.Number("deadband", d.Deadband, 0, 0.5),
             s.Number("margin", d.Margin, 1),
@@ -89,6 +89,8 @@ internal sealed record RmtOptions(
             est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationStart.E0 : PowerIterationStart.Ones,
             windows.Integer("count", d.WindowCount, 0, 100000),
             windows.Choice("indices_policy", d.IndicesPolicy, "evenly_spaced", "first", "last"));
+        s.RejectUnknownKeys();
+        return result;
     }
 
     /// <summary>Estimator and activation sampling: the measurement contract recorded and hashed (guards.md §7.4).</summary>

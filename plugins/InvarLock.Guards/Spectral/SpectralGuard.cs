@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Compute;
 using InvarLock.Guards.Common;
@@ -13,7 +14,7 @@ namespace InvarLock.Guards.Spectral;
 /// scale-invariant degeneracy checks (stable-rank drop, row/column norm collapse).</summary>
 /// <remarks>Decision: fatal findings (a σ above <c>max_spectral_norm</c>, a fatal degeneracy ratio) or more selected
 /// budgeted findings than <c>max_caps</c> → Abort; any selected budgeted finding → Warn; otherwise None.</remarks>
-public sealed class SpectralGuard : IGuard
+public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
 {
     internal const string FamilyZCap = "family_z_cap";
     internal const string MaxSpectralNormCode = "max_spectral_norm";
@@ -33,6 +34,9 @@ public sealed class SpectralGuard : IGuard
         IReadOnlyDictionary<string, FamilyStats> FamilyStats,
         double TargetSigma,
         JsonObject MeasurementContract);
+
+    /// <inheritdoc />
+    public void CheckPolicy(JsonElement policy) => SpectralOptions.Parse(policy);
 
     /// <inheritdoc />
     public GuardPrepared Prepare(GuardContext context)

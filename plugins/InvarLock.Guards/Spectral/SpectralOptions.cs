@@ -100,7 +100,7 @@ internal sealed record SpectralOptions(
             nc.Number("warn_ratio", d.Degeneracy.NormCollapseWarn, 0, 1),
             nc.Number("fatal_ratio", d.Degeneracy.NormCollapseFatal, 0, 1));
 
-        return new SpectralOptions(
+        SpectralOptions result = new SpectralOptions(
             s.Number("sigma_quantile", d.SigmaQuantile, 0, 1),
             s.Number("deadband", d.Deadband, 0, 0.5),
             s.Choice("scope", d.Scope, "all", "ffn", "attn", "ffn+proj"),
@@ -113,6 +113,8 @@ internal sealed record SpectralOptions(
             iters,
             init,
             degeneracy);
+        s.RejectUnknownKeys();
+        return result;
     }
 
     /// <summary>The measurement contract (estimator and degeneracy settings) recorded in reports and hashed (guards.md §7.4).</summary>

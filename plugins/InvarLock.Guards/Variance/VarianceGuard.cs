@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,7 +20,7 @@ namespace InvarLock.Guards.Variance;
 /// is left scaled</b> (Details: <c>ve_enabled</c>, <c>subject_scaled</c>, <c>applied_scales</c>); otherwise its weights are
 /// restored bit-for-bit. Decision: passes unless a consistency check fails; Abort on failure (Warn in monitor-only mode).
 /// </remarks>
-public sealed class VarianceGuard : IGuard
+public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
 {
     private const int BootstrapReplicates = 500;
 
@@ -27,6 +28,7 @@ public sealed class VarianceGuard : IGuard
     private TargetResolution? _targets;
     private bool _ready;
     private bool _monitorOnly;
+    private bool _observeOnly;
     private JsonObject? _preEdit;
 
     /// <inheritdoc />
@@ -39,11 +41,16 @@ public sealed class VarianceGuard : IGuard
     public IReadOnlyDictionary<string, double> AppliedScales { get; private set; } = new Dictionary<string, double>();
 
     /// <inheritdoc />
+    public void CheckPolicy(JsonElement policy) => VarianceOptions.Parse(policy);
+
+    /// <inheritdoc />
     public GuardPrepared Prepare(GuardContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         _options = VarianceOptions.Parse(context.Policy);
         _monitorOnly = _options.MonitorOnly ?? string.Equals(context.Run.EditName, "noop", StringComparison.Ordinal);
+        // A subject the user brought is graded as it is on disk: propose and A/B-test scales, never leave them applied.
+        _observeOnly = context.Run.ObserveOnly;
         _targets = VarianceTargets.Resolve(context.Model, _options);
         var details = new JsonObject
         {
@@ -166,7 +173,8 @@ public sealed class VarianceGuard : IGuard
         }
 
         (bool enable, string gateReason, PredictiveState finalPredictive) = VarianceGates.AbGate(ab, predictive, o);
-        if (_monitorOnly)
+        bool wouldEnable = enable && !_monitorOnly;
+        if (_monitorOnly || _observeOnly)
         {
             enable = false;
         }
@@ -234,6 +242,8 @@ public sealed class VarianceGuard : IGuard
             ["ppl_with_ve"] = JsonHelpers.Number(ab.PplWithVe),
             ["ratio_ci"] = ab.RatioCi is (double rl, double rh) ? JsonHelpers.Pair(rl, rh) : null,
             ["monitor_only"] = _monitorOnly,
+            ["observe_only"] = _observeOnly,
+            ["would_enable"] = wouldEnable,
             ["scope"] = o.Scope,
             ["mode"] = o.Mode,
             ["alpha"] = o.Alpha,

@@ -61,7 +61,7 @@ internal sealed record VarianceOptions
         {
             minEffect = s.OptionalNumber("min_effect_lognll", 0, 10);
         }
-        return new VarianceOptions
+        VarianceOptions result = new VarianceOptions
         {
             MinGain = s.Number("min_gain", d.MinGain, 0, 1),
             MinRelGain = s.Number("min_rel_gain", d.MinRelGain, 0, 1, maxExclusive: true),
@@ -89,6 +89,8 @@ internal sealed record VarianceOptions
             MonitorOnly = s.TryGet("monitor_only", out _) ? s.Boolean("monitor_only", false) : null,
             TargetModules = s.StringList("target_modules"),
         };
+        s.RejectUnknownKeys();
+        return result;
     }
 
     public JsonObject ToJson() => new()

@@ -23,6 +23,9 @@ public static class ErrorCodes
     public static readonly ErrorCode UnsupportedModel = new("IL2007", 2);
     /// <summary>An unknown plugin name (adapter, guard, edit, dataset, metric).</summary>
     public static readonly ErrorCode UnknownPlugin = new("IL2008", 2);
+    /// <summary>The baseline model's loss is not finite (NaN or infinite) on a window: its weights are broken, so nothing
+    /// can be compared against it.</summary>
+    public static readonly ErrorCode BrokenBaseline = new("IL2009", 2);
     /// <summary>A report is malformed, fails its schema, or was tampered with.</summary>
     public static readonly ErrorCode MalformedReport = new("IL3001", 2);
     /// <summary>Baseline and subject windows or tokenizers do not pair.</summary>

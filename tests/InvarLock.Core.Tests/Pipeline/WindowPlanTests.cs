@@ -1,5 +1,6 @@
 using InvarLock.Core.Pipeline;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Tests.Pipeline;
 
@@ -15,57 +16,116 @@ public sealed class WindowPlanTests
         return s;
     }
 
+    private static WindowLoss[] Losses(params double[] perToken) => perToken.Select(l => new WindowLoss(l * 9, 9)).ToArray();
+
     [Fact]
-    public void Create_EqualArms_AlternatesEvenToPreviewOddToFinal()
+    public void SelectionCreate_LongStream_SpreadsWindowsOverTheWholeStream()
     {
-        WindowPlan plan = WindowPlan.Create(Stream(100), 10, 10, 3, 3, "test");
-        Assert.Equal([0, 2, 4], plan.Preview.Select(w => w.Id));
-        Assert.Equal([1, 3, 5], plan.Final.Select(w => w.Id));
-        Assert.Equal(20, plan.Preview[1].Tokens[0]);
-        Assert.Equal(29, plan.Preview[1].Tokens[^1]);
-        Assert.All(plan.Final, w => Assert.Equal(WindowArm.Final, w.Arm));
+        // 1000 tokens fit 100 windows of 10; 4 + 4 are taken at ⌊(2k+1)·100/16⌋, not the first 8.
+        WindowSelection selection = WindowSelection.Create(Stream(1000), 10, 10, 4, 4, "test");
+        Assert.Equal([6, 18, 31, 43, 56, 68, 81, 93], selection.Windows.Select(w => w.Id));
+        Assert.Equal(930, selection.Windows[^1].StartToken);
+        Assert.Equal(939, selection.Windows[^1].Tokens[^1]);
     }
 
     [Fact]
-    public void Create_UnequalArms_FullArmYieldsToTheOther()
+    public void SelectionCreate_ExactFit_TakesEveryWindow()
     {
-        WindowPlan plan = WindowPlan.Create(Stream(100), 10, 10, 1, 3, "test");
-        Assert.Equal([0], plan.Preview.Select(w => w.Id));
-        Assert.Equal([1, 2, 3], plan.Final.Select(w => w.Id));
+        WindowSelection selection = WindowSelection.Create(Stream(80), 10, 10, 4, 4, "test");
+        Assert.Equal(Enumerable.Range(0, 8), selection.Windows.Select(w => w.Id));
+    }
+
+    [Theory]
+    [InlineData(8, 8)]
+    [InlineData(101, 8)]
+    [InlineData(400, 400)]
+    [InlineData(91_136 / 128, 400)]
+    public void SpreadIds_AnyCapacity_AreDistinctAscendingAndInRange(long fit, int total)
+    {
+        int[] ids = WindowSelection.SpreadIds(fit, total);
+        Assert.Equal(total, ids.Length);
+        for (int i = 1; i < ids.Length; i++)
+        {
+            Assert.True(ids[i] > ids[i - 1]);
+        }
+        Assert.InRange(ids[0], 0, fit - 1);
+        Assert.InRange(ids[^1], 0, fit - 1);
     }
 
     [Fact]
-    public void Create_Stride_OverlapsWindowsAndReportsFraction()
+    public void SelectionCreate_Stride_OverlapsFittedWindows()
     {
-        WindowPlan plan = WindowPlan.Create(Stream(100), 10, 5, 2, 2, "test");
-        Assert.Equal(5, plan.Final[0].StartToken);
+        WindowSelection selection = WindowSelection.Create(Stream(100), 10, 5, 2, 2, "test");
+        Assert.Equal(selection.Windows[0].Id * 5, selection.Windows[0].StartToken);
+        WindowPlan plan = WindowPlan.Create(selection, Losses(1, 2, 3, 4));
         Assert.Equal(0.5, plan.OverlapFraction);
     }
 
     [Fact]
-    public void Create_TooFewTokens_ThrowsSayingHowManyFit()
+    public void SelectionCreate_TooFewTokens_ThrowsSayingHowManyFit()
     {
-        var ex = Assert.Throws<InvarLockException>(() => WindowPlan.Create(Stream(35), 10, 10, 2, 2, "/data/short.txt"));
+        var ex = Assert.Throws<InvarLockException>(() => WindowSelection.Create(Stream(35), 10, 10, 2, 2, "/data/short.txt"));
         Assert.Equal(ErrorCodes.DatasetError, ex.Code);
         Assert.Contains("/data/short.txt", ex.Message);
         Assert.Contains("fit 3 windows", ex.Message);
         Assert.Contains("needs 4", ex.Message);
     }
 
-    [Fact]
-    public void HashTokens_IsSha256OfUInt32LittleEndian()
-    {
-        // SHA-256 of bytes 01 00 00 00 02 00 00 00, computed independently with python3 hashlib.
-        Assert.Equal("34fb5c825de7ca4aea6e712f19d439c1da0c92c37b423936c5f618545ca4fa1f", WindowPlan.HashTokens([1, 2]));
-    }
-
     [Theory]
     [InlineData(1, 1)]
     [InlineData(10, 11)]
     [InlineData(10, 0)]
-    public void Create_BadSeqLenOrStride_ThrowsUsage(int seqLen, int stride)
+    public void SelectionCreate_BadSeqLenOrStride_ThrowsUsage(int seqLen, int stride)
     {
-        var ex = Assert.Throws<InvarLockException>(() => WindowPlan.Create(Stream(100), seqLen, stride, 1, 1, "t"));
+        var ex = Assert.Throws<InvarLockException>(() => WindowSelection.Create(Stream(100), seqLen, stride, 1, 1, "t"));
         Assert.Equal(ErrorCodes.Usage, ex.Code);
+    }
+
+    [Fact]
+    public void Assign_SortedLosses_BalancesTheArmsExactly()
+    {
+        // 1..8: pair deal gives preview {1,4,5,8}, final {2,3,6,7}: both sum to 18.
+        bool[] preview = ArmBalancer.Assign([0, 1, 2, 3, 4, 5, 6, 7], Losses(1, 2, 3, 4, 5, 6, 7, 8), 4);
+        Assert.Equal([true, false, false, true, true, false, false, true], preview);
+    }
+
+    [Fact]
+    public void Assign_HeadHeavyText_SwapsUntilTheArmsAgree()
+    {
+        // The easy text is all at the head: consecutive alternation (the old plan) gives means 2.0 vs 3.75.
+        double[] perToken = [1.0, 1.0, 1.0, 1.0, 4.0, 5.0, 4.5, 4.5];
+        bool[] preview = ArmBalancer.Assign([0, 1, 2, 3, 4, 5, 6, 7], Losses(perToken), 4);
+        Assert.Equal(4, preview.Count(p => p));
+        double meanP = perToken.Where((_, i) => preview[i]).Average();
+        double meanF = perToken.Where((_, i) => !preview[i]).Average();
+        Assert.Equal(meanP, meanF, 12);
+    }
+
+    [Fact]
+    public void Assign_UnequalArms_HonoursTheCounts()
+    {
+        bool[] preview = ArmBalancer.Assign([0, 1, 2, 3, 4], Losses(3, 1, 2, 5, 4), 2);
+        Assert.Equal(2, preview.Count(p => p));
+        double meanP = new[] { 3.0, 1, 2, 5, 4 }.Where((_, i) => preview[i]).Average();
+        Assert.Equal(3.0, meanP, 12);
+    }
+
+    [Fact]
+    public void Assign_NonFiniteLoss_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => ArmBalancer.Assign([0, 1], [new WindowLoss(double.NaN, 9), new WindowLoss(1, 9)], 1));
+    }
+
+    [Fact]
+    public void PlanCreate_SplitsInStreamOrderByArm()
+    {
+        WindowSelection selection = WindowSelection.Create(Stream(80), 10, 10, 4, 4, "test");
+        WindowLoss[] losses = Losses(1, 2, 3, 4, 5, 6, 7, 8);
+        WindowPlan plan = WindowPlan.Create(selection, losses);
+        Assert.Equal([0, 3, 4, 7], plan.Preview.Select(w => w.Id));
+        Assert.Equal([1, 2, 5, 6], plan.Final.Select(w => w.Id));
+        var (p, f) = plan.Split(losses);
+        Assert.Equal([9.0, 36, 45, 72], p.Select(l => l.LossSum));
+        Assert.Equal([18.0, 27, 54, 63], f.Select(l => l.LossSum));
     }
 }

@@ -23,24 +23,21 @@ internal static class ReportFixtures
             stream[i] = (i * 7919 + 13) % 50257;
         }
 
-        WindowPlan plan = WindowPlan.Create(stream, SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic");
+        WindowSelection selection = WindowSelection.Create(stream, SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic");
         ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(tier, profile, null, null, overrides ?? []), _ => null);
         var rng = new Random(seed);
-        List<WindowLoss> Losses(IReadOnlyList<EvaluationWindow> windows, double add)
+        var baselineLosses = new List<WindowLoss>();
+        foreach (EvaluationWindow w in selection.Windows)
         {
-            var list = new List<WindowLoss>();
-            foreach (EvaluationWindow w in windows)
-            {
-                int tokens = w.Tokens.Length - 1;
-                double perToken = 3.0 + 0.3 * Math.Sin(w.Id * 1.7) + add;
-                list.Add(new WindowLoss(perToken * tokens, tokens));
-            }
-
-            return list;
+            int tokens = w.Tokens.Length - 1;
+            double perToken = 3.0 + 0.3 * Math.Sin(w.Id * 1.7);
+            baselineLosses.Add(new WindowLoss(perToken * tokens, tokens));
         }
 
-        var baselinePreview = Losses(plan.Preview, 0);
-        var baselineFinal = Losses(plan.Final, 0);
+        WindowPlan plan = WindowPlan.Create(selection, baselineLosses);
+        var (bp, bf) = plan.Split(baselineLosses);
+        List<WindowLoss> baselinePreview = [.. bp];
+        List<WindowLoss> baselineFinal = [.. bf];
         List<WindowLoss> Shifted(List<WindowLoss> source) => source.Select(l =>
             new WindowLoss(l.LossSum + (shift + (noise == 0 ? 0 : noise * (rng.NextDouble() - 0.5))) * l.TokenCount, l.TokenCount)).ToList();
         var start = started ?? new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);

@@ -11,6 +11,7 @@ public static class GateEvaluator
     public const string PrimaryMetricAcceptable = "primary_metric_acceptable";
     public const string PrimaryMetricTailAcceptable = "primary_metric_tail_acceptable";
     public const string DriftAcceptable = "preview_final_drift_acceptable";
+    public const string ScheduleBalanced = "window_schedule_balanced";
     public const string GuardOverheadAcceptable = "guard_overhead_acceptable";
     public const string GuardChainCompleted = "guard_chain_completed";
     public const string WindowPairing = "window_pairing";
@@ -92,14 +93,33 @@ public static class GateEvaluator
             tail.Evaluated, tailOk,
             tail.PolicyQuantileValue, p.Tail.QuantileMax, "<=", tailReason, "metrics.pm_tail"));
 
-        // 4. Drift of the subject between the arms.
+        // 4. Drift between the arms: the baseline's (the schedule) and the subject's (the edit). The arms are dealt so the
+        //    baseline's drift is 1; when it is not, the schedule is unbalanced and the failure says so.
+        double baseDrift = a.BaselineDrift;
+        bool scheduleOk = double.IsFinite(baseDrift) && baseDrift >= p.DriftMin && baseDrift <= p.DriftMax;
+        gates.Add(new GateResult(ScheduleBalanced, "Baseline final/preview perplexity within the drift band (the arms are balanced)", true, true,
+            scheduleOk, Finite(baseDrift), p.DriftMax, "in",
+            !double.IsFinite(baseDrift)
+                ? "The baseline's drift is undefined (a perplexity is not finite)."
+                : scheduleOk
+                    ? $"Baseline drift {F(baseDrift)} is inside the band [{F(p.DriftMin)}, {F(p.DriftMax)}]: the arms are balanced."
+                    : $"The window schedule is unbalanced: the baseline's own drift {F(baseDrift)} is outside the band [{F(p.DriftMin)}, {F(p.DriftMax)}]. "
+                      + "This is a dataset/plan problem (too few windows, or text too uneven to balance), not the edit; use more windows.",
+            "metrics.pm_drift_band (default 0.95-1.05)"));
+
         double drift = a.SubjectDrift;
         bool driftOk = double.IsFinite(drift) && drift >= p.DriftMin && drift <= p.DriftMax;
         gates.Add(new GateResult(DriftAcceptable, "Subject final/preview perplexity within the drift band", true, true, driftOk,
             Finite(drift), p.DriftMax, "in",
-            double.IsFinite(drift)
-                ? $"Drift {F(drift)} is {(driftOk ? "inside" : "outside")} the band [{F(p.DriftMin)}, {F(p.DriftMax)}]."
-                : "Drift is undefined (a perplexity is not finite).",
+            !double.IsFinite(drift)
+                ? "Drift is undefined (a perplexity is not finite)."
+                : driftOk
+                    ? $"Subject drift {F(drift)} is inside the band [{F(p.DriftMin)}, {F(p.DriftMax)}] (baseline {F(Finite(baseDrift))})."
+                    : scheduleOk
+                        ? $"Subject drift {F(drift)} is outside the band [{F(p.DriftMin)}, {F(p.DriftMax)}] while the baseline's is {F(baseDrift)}: "
+                          + "the edit changed the model unevenly across the arms."
+                        : $"Subject drift {F(drift)} is outside the band [{F(p.DriftMin)}, {F(p.DriftMax)}], and so is the baseline's ({F(Finite(baseDrift))}): "
+                          + "the schedule, not the edit, is unbalanced.",
             "metrics.pm_drift_band (default 0.95-1.05)"));
 
         // 5. Guard overhead (ci/release measure it).
