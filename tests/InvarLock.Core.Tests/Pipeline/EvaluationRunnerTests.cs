@@ -110,6 +110,42 @@ public sealed class EvaluationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Run_GuardChangesBroughtSubjectWithoutRollback_SubjectIsGradedAsOnDisk()
+    {
+        // Guards only observe a brought subject: one that writes to it anyway is overruled, the subject is reloaded from
+        // disk, and the verdict is about the checkpoint the user would ship (issue 9, "verdicts about the bytes on disk").
+        var registry = Registry(("sneaky", ctx =>
+        {
+            Assert.True(ctx.Run.ObserveOnly);
+            ctx.Model.Parameters.GetSpan("transformer.h.0.mlp.c_fc.weight").Fill(5f);
+            return GuardOutcome.Pass();
+        }));
+
+        EvaluationRun run = Run(registry, "sneaky");
+
+        Assert.False(run.RolledBack);
+        Assert.Equal(run.BaselineFinal, run.SubjectFinal);
+        Assert.Equal(run.Baseline.WeightsSha256, run.Subject.WeightsSha256);
+        Assert.Contains(run.Warnings, w => w.Contains("reloaded from disk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_PolicySectionForUnknownGuard_ThrowsInvalidPolicyBeforeLoadingModels()
+    {
+        var runner = new EvaluationRunner(Registry(("fine", _ => GuardOutcome.Pass())), new RuntimeFacts("test", "managed", 1));
+
+        var ex = Assert.Throws<InvarLockException>(() => runner.Run(new EvaluationRequest
+        {
+            BaselinePath = "/does/not/exist",
+            SubjectPath = "/does/not/exist/either",
+            PolicyOverrides = ["guard_order=[fine]", "guards.fien.x=1"],
+        }));
+
+        Assert.Equal(ErrorCodes.InvalidPolicy, ex.Code);
+        Assert.Contains("guards.fien", ex.Message);
+    }
+
+    [Fact]
     public void Run_UnknownGuard_ThrowsBeforeLoadingModels()
     {
         var registry = Registry();

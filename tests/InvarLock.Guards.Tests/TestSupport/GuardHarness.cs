@@ -14,8 +14,8 @@ internal static class GuardHarness
     public static JsonElement Empty => Json("{}");
 
     public static GuardContext Context(IModel model, JsonElement? policy = null, IReadOnlyList<ReadOnlyMemory<int>>? windows = null,
-        string tier = "balanced", string profile = "dev", string? edit = null) =>
-        new(model, policy ?? Empty, windows ?? [], new GuardRunInfo(tier, profile, edit, 42));
+        string tier = "balanced", string profile = "dev", string? edit = null, bool observeOnly = false) =>
+        new(model, policy ?? Empty, windows ?? [], new GuardRunInfo(tier, profile, edit, 42) { ObserveOnly = observeOnly });
 
     /// <summary>The effective runtime policy section of <paramref name="guard"/> in <paramref name="tier"/> (guards.md §1.5).</summary>
     public static JsonElement TierPolicy(string guard, string tier) => Json((guard, tier) switch

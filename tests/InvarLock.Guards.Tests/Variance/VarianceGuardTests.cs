@@ -60,6 +60,43 @@ public class VarianceGuardTests
     }
 
     [Fact]
+    public void Validate_ObserveOnlySubject_ProposesAndTestsScalesButLeavesWeightsExactly()
+    {
+        // The permissive policy enables VE on an edited subject (see above); on a brought subject (observe-only) the
+        // guard still proposes and A/B-tests the scales, reports that it would enable them, and changes nothing.
+        string policy = """{"min_rel_gain":0,"min_effect_lognll":null,"absolute_floor_ppl":0,"tie_breaker_deadband":0,"predictive_gate":false,"mode":"delta","max_adjusted_modules":0,"clamp":[0.5,2.0],"max_scale_step":0.5,"calibration":{"windows":8,"min_coverage":4,"seed":1}}""";
+        var edited = new FakeGpt2Model();
+        var editGuard = new VarianceGuard();
+        editGuard.Prepare(GuardHarness.Context(edited, GuardHarness.Json(policy), Windows, edit: "quant_rtn"));
+        GuardOutcome editOutcome = editGuard.Validate(GuardHarness.Context(edited, GuardHarness.Json(policy), Windows, edit: "quant_rtn"));
+        Assert.True(editOutcome.Details!["ve_enabled"]!.GetValue<bool>(), "the permissive policy must enable VE on an edited subject");
+
+        var brought = new FakeGpt2Model();
+        float[] before = [.. brought.Values("transformer.h.0.mlp.c_proj.weight"), .. brought.Values("transformer.h.1.mlp.c_proj.weight")];
+        var guard = new VarianceGuard();
+        guard.Prepare(GuardHarness.Context(brought, GuardHarness.Json(policy), Windows, observeOnly: true));
+        GuardOutcome o = guard.Validate(GuardHarness.Context(brought, GuardHarness.Json(policy), Windows, observeOnly: true));
+        float[] after = [.. brought.Values("transformer.h.0.mlp.c_proj.weight"), .. brought.Values("transformer.h.1.mlp.c_proj.weight")];
+        Assert.Equal(before, after);
+        Assert.False(guard.Enabled);
+        Assert.False(o.Details!["ve_enabled"]!.GetValue<bool>());
+        Assert.True(o.Details["observe_only"]!.GetValue<bool>());
+        Assert.True(o.Details["would_enable"]!.GetValue<bool>());
+        Assert.True(o.Details["ab_test_performed"]!.GetValue<bool>());
+        Assert.NotEmpty(o.Details["proposed_scales"]!.AsObject());
+    }
+
+    [Theory]
+    [InlineData("""{"min_rel_gian":0.1}""", "guards.variance.min_rel_gian: unknown key; valid keys under guards.variance:")]
+    [InlineData("""{"calibration":{"windws":8}}""", "guards.variance.calibration.windws: unknown key; valid keys under guards.variance.calibration: min_coverage, seed, windows")]
+    public void Parse_UnknownKey_ThrowsListingValidKeys(string policy, string message)
+    {
+        var ex = Assert.Throws<InvarLockException>(() => VarianceOptions.Parse(GuardHarness.Json(policy)));
+        Assert.Equal(ErrorCodes.InvalidPolicy, ex.Code);
+        Assert.StartsWith(message, ex.Message);
+    }
+
+    [Fact]
     public void Validate_NoopEdit_IsMonitorOnlyAndNeverScales()
     {
         var model = new FakeGpt2Model();
