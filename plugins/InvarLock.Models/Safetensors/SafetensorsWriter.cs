@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using InvarLock.Sdk.Models;
 
 namespace InvarLock.Models.Safetensors;
 
@@ -22,18 +23,55 @@ public static class SafetensorsWriter
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
+        var layout = new List<ParameterInfo>(tensors.Count);
+        var data = new Dictionary<string, float[]>(tensors.Count, StringComparer.Ordinal);
+        foreach (SafetensorsTensor t in tensors)
+        {
+            Validate(t);
+            if (!data.TryAdd(t.Name, t.Data))
+            {
+                throw new ArgumentException($"tensor '{t.Name}' appears twice", nameof(tensors));
+            }
+            layout.Add(new ParameterInfo(t.Name, t.Shape));
+        }
+        Write(path, layout, name => data[name], metadata, dtype);
+    }
+
+    /// <summary>Writes the tensors of <paramref name="layout"/> to <paramref name="path"/> atomically (a temporary file
+    /// in the same folder, then a rename over the target), asking <paramref name="readData"/> for each tensor's values
+    /// only when it is written. Besides the header, the extra memory is one conversion chunk, never a copy of the
+    /// tensors.</summary>
+    /// <param name="path">Target file.</param>
+    /// <param name="layout">Names (unique) and shapes of the tensors; they are written sorted by name.</param>
+    /// <param name="readData">Gives the values of a tensor of <paramref name="layout"/>, called once per tensor.</param>
+    /// <param name="metadata">Optional <c>__metadata__</c> strings.</param>
+    /// <param name="dtype">Storage type: F32, F16, BF16 (round-to-nearest-even) or F64.</param>
+    /// <param name="cancellationToken">Checked before each tensor; a cancelled write leaves no file behind.</param>
+    /// <exception cref="ArgumentException">A name is duplicated or reserved, a dimension is negative, or
+    /// <paramref name="readData"/> returns a span whose length is not the shape's product.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void Write(string path, IReadOnlyList<ParameterInfo> layout, SafetensorsTensorData readData,
+        IReadOnlyDictionary<string, string>? metadata = null, SafetensorsDType dtype = SafetensorsDType.F32,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(readData);
         if (!SafetensorsDTypes.IsReadableAsFloat32(dtype))
         {
             throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "only F32, F16, BF16 and F64 can be written");
         }
-        var ordered = new List<SafetensorsTensor>(tensors);
-        ordered.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        for (int i = 0; i < ordered.Count; i++)
+        var ordered = new List<ParameterInfo>(layout);
+        foreach (ParameterInfo t in ordered)
         {
-            Validate(ordered[i]);
-            if (i > 0 && ordered[i].Name == ordered[i - 1].Name)
+            Validate(t);
+        }
+        ordered.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        for (int i = 1; i < ordered.Count; i++)
+        {
+            if (ordered[i].Name == ordered[i - 1].Name)
             {
-                throw new ArgumentException($"tensor '{ordered[i].Name}' appears twice", nameof(tensors));
+                throw new ArgumentException($"tensor '{ordered[i].Name}' appears twice", nameof(layout));
             }
         }
         byte[] header = BuildHeader(ordered, metadata, dtype);
@@ -52,16 +90,24 @@ public static class SafetensorsWriter
                 int size = SafetensorsDTypes.SizeOf(dtype);
                 const int ChunkElements = 1 << 16;
                 byte[] buffer = new byte[ChunkElements * size];
-                foreach (SafetensorsTensor t in ordered)
+                foreach (ParameterInfo t in ordered)
                 {
-                    for (int done = 0; done < t.Data.Length; done += ChunkElements)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    ReadOnlySpan<float> values = readData(t.Name);
+                    if (values.Length != t.ElementCount)
                     {
-                        int count = Math.Min(ChunkElements, t.Data.Length - done);
+                        throw new ArgumentException(
+                            $"tensor '{t.Name}': {values.Length} values supplied for shape product {t.ElementCount}", nameof(readData));
+                    }
+                    for (int done = 0; done < values.Length; done += ChunkElements)
+                    {
+                        int count = Math.Min(ChunkElements, values.Length - done);
                         Span<byte> bytes = buffer.AsSpan(0, count * size);
-                        FloatConversions.Narrow(dtype, t.Data.AsSpan(done, count), bytes);
+                        FloatConversions.Narrow(dtype, values.Slice(done, count), bytes);
                         stream.Write(bytes);
                     }
                 }
+                cancellationToken.ThrowIfCancellationRequested();
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, fullPath, overwrite: true);
@@ -79,6 +125,19 @@ public static class SafetensorsWriter
         ArgumentNullException.ThrowIfNull(t.Name);
         ArgumentNullException.ThrowIfNull(t.Shape);
         ArgumentNullException.ThrowIfNull(t.Data);
+        long n = Validate(new ParameterInfo(t.Name, t.Shape));
+        if (n != t.Data.Length)
+        {
+            throw new ArgumentException($"tensor '{t.Name}': shape product {n} != data length {t.Data.Length}");
+        }
+    }
+
+    /// <summary>Checks the name and dimensions; returns the element count.</summary>
+    private static long Validate(ParameterInfo t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(t.Name);
+        ArgumentNullException.ThrowIfNull(t.Shape);
         if (t.Name == SafetensorsHeader.MetadataKey)
         {
             throw new ArgumentException($"'{SafetensorsHeader.MetadataKey}' is reserved and cannot name a tensor");
@@ -89,13 +148,10 @@ public static class SafetensorsWriter
             ArgumentOutOfRangeException.ThrowIfNegative(d, $"{t.Name}.Shape");
             n *= d;
         }
-        if (n != t.Data.Length)
-        {
-            throw new ArgumentException($"tensor '{t.Name}': shape product {n} != data length {t.Data.Length}");
-        }
+        return n;
     }
 
-    private static byte[] BuildHeader(List<SafetensorsTensor> ordered, IReadOnlyDictionary<string, string>? metadata,
+    private static byte[] BuildHeader(List<ParameterInfo> ordered, IReadOnlyDictionary<string, string>? metadata,
         SafetensorsDType dtype)
     {
         var buffer = new MemoryStream();
@@ -116,7 +172,7 @@ public static class SafetensorsWriter
             string dtypeName = SafetensorsDTypes.ToHeaderName(dtype);
             int size = SafetensorsDTypes.SizeOf(dtype);
             long offset = 0;
-            foreach (SafetensorsTensor t in ordered)
+            foreach (ParameterInfo t in ordered)
             {
                 json.WriteStartObject(t.Name);
                 json.WriteString("dtype", dtypeName);
@@ -126,7 +182,7 @@ public static class SafetensorsWriter
                     json.WriteNumberValue(d);
                 }
                 json.WriteEndArray();
-                long end = offset + (long)t.Data.Length * size;
+                long end = offset + t.ElementCount * size;
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
                 json.WriteNumberValue(end);

@@ -180,6 +180,42 @@ public sealed class SafetensorsRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Write_StreamingLayout_IsByteIdenticalToArrays()
+    {
+        string arrays = _temp.Combine("arrays.safetensors");
+        string streamed = _temp.Combine("streamed.safetensors");
+        float[] big = Enumerable.Range(0, 150_000).Select(i => i * 0.001f).ToArray(); // more than two write chunks
+        var tensors = new List<SafetensorsTensor> { new("z", [2, 2], [1f, 2f, 3f, 4f]), new("big", [big.Length], big), new("y", [1], [0.5f]) };
+        var metadata = new Dictionary<string, string> { ["format"] = "pt" };
+        SafetensorsWriter.Write(arrays, tensors, metadata, SafetensorsDType.BF16);
+        var asked = new List<string>();
+
+        SafetensorsWriter.Write(streamed, tensors.Select(t => new Sdk.Models.ParameterInfo(t.Name, t.Shape)).ToList(), name =>
+        {
+            asked.Add(name);
+            return tensors.Single(t => t.Name == name).Data;
+        }, metadata, SafetensorsDType.BF16);
+
+        Assert.Equal(File.ReadAllBytes(arrays), File.ReadAllBytes(streamed));
+        Assert.Equal(["big", "y", "z"], asked);
+    }
+
+    [Fact]
+    public void Write_StreamingWrongLengthOrCancelled_ThrowsAndLeavesNoFile()
+    {
+        string path = _temp.Combine("s.safetensors");
+        Sdk.Models.ParameterInfo[] layout = [new("a", [2]), new("b", [3])];
+        Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(path, layout, _ => new float[2]));
+        using var cancellation = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => SafetensorsWriter.Write(path, layout, name =>
+        {
+            cancellation.Cancel();
+            return new float[name == "a" ? 2 : 3];
+        }, cancellationToken: cancellation.Token));
+        Assert.Empty(Directory.GetFileSystemEntries(_temp.Path));
+    }
+
+    [Fact]
     public void ReadFloat32_IntoSpanOfWrongLength_Throws()
     {
         string path = _temp.Combine("s.safetensors");
