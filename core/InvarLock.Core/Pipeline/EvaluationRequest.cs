@@ -14,6 +14,9 @@ public sealed record EvaluationRequest
     public string? SubjectPath { get; init; }
     /// <summary>Edit applied to a copy of the baseline to make the subject.</summary>
     public string? EditName { get; init; }
+    /// <summary>Where an edit run writes the checkpoint it graded (null: not written; the report then says the graded
+    /// model exists only in memory).</summary>
+    public CheckpointOutput? SubjectCheckpoint { get; init; }
     /// <summary>Edit parameters (a JSON object); default empty.</summary>
     public JsonElement EditParameters { get; init; }
     /// <summary>Adapter name, or null to pick the first adapter that recognises the folder.</summary>

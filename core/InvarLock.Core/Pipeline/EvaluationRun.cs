@@ -15,6 +15,8 @@ public sealed record EvaluationRun
     public required ModelFacts Subject { get; init; }
     /// <summary>The edit applied to a copy of the baseline, or null when the subject was brought in (BYOE).</summary>
     public EditResult? Edit { get; init; }
+    /// <summary>The checkpoint an edit run wrote (the graded weights), or null.</summary>
+    public WrittenCheckpoint? SubjectCheckpoint { get; init; }
     public required DatasetFacts Dataset { get; init; }
     public required WindowPlan Windows { get; init; }
     /// <summary>Baseline losses, preview arm, in <see cref="WindowPlan.Preview"/> order.</summary>

@@ -177,7 +177,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
                 throw new InvarLockException(ErrorCodes.PairingMismatch,
                     $"{subjectPath}: tokenizer differs from the baseline's ({subject.Tokenizer.Info.Sha256[..12]} vs {baseline.Tokenizer.Info.Sha256[..12]}); windows cannot be paired");
             }
-            ModelFacts subjectFacts = Facts(subject, subjectPath, adapter, request.SubjectPath is null ? $"{baselinePath} + edit {request.EditName}" : subjectPath);
+            ModelFacts subjectFacts = Facts(subject, subjectPath, subjectAdapter ?? adapter, request.SubjectPath is null ? $"{baselinePath} + edit {request.EditName}" : subjectPath);
 
             // Bare subject (ci/release): the final arm without guard actions, for the overhead gate.
             double? bareFinalSeconds = null;
@@ -271,6 +271,31 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
             }
             double subjectEvalSeconds = phase.Elapsed.TotalSeconds;
 
+            // An edit run's verdict is about the weights it graded (edit, guard repairs, rollback): those are the subject's
+            // digest, and they are written out as a checkpoint the user can ship or re-evaluate.
+            WrittenCheckpoint? written = null;
+            if (editResult is not null)
+            {
+                string graded = ModelDigests.Weights(subject.Parameters);
+                bool repaired = !rolledBack && graded != subjectFacts.WeightsSha256;
+                subjectFacts = subjectFacts with { WeightsSha256 = graded };
+                if (request.SubjectCheckpoint is { } target)
+                {
+                    if (adapter is not ICheckpointWriter writer)
+                    {
+                        warnings.Add($"adapter {adapter.Descriptor.Name} cannot write checkpoints; the graded model exists only in memory");
+                    }
+                    else
+                    {
+                        observer.StageStarted("write subject checkpoint", 0);
+                        IReadOnlyList<string> files = writer.WriteCheckpoint(subject, baselinePath, target.WriteTo, cancellationToken);
+                        observer.StageCompleted("write subject checkpoint");
+                        written = new WrittenCheckpoint(target.FinalPath, graded, repaired, files);
+                        subjectFacts = subjectFacts with { Path = target.FinalPath };
+                    }
+                }
+            }
+
             return new EvaluationRun
             {
                 ToolVersion = runtime.ToolVersion,
@@ -279,6 +304,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
                 Baseline = baselineFacts,
                 Subject = subjectFacts,
                 Edit = editResult,
+                SubjectCheckpoint = written,
                 Dataset = new DatasetFacts(dataset.Descriptor.Name, content.Source, content.Sha256, stream.Length, request.SequenceLength, stride, request.Seed),
                 Windows = plan,
                 BaselinePreview = basePreview,

@@ -80,6 +80,7 @@ public static class MarkdownSummary
         sb.Append(CultureInfo.InvariantCulture, $"- Baseline: `{report.Baseline.Path}` ({report.Baseline.Architecture}, weights `{Short(report.Baseline.WeightsSha256)}`)\n");
         sb.Append(CultureInfo.InvariantCulture, $"- Subject: `{report.Subject.Path}` ({report.Subject.Architecture}, weights `{Short(report.Subject.WeightsSha256)}`)\n");
         sb.Append(CultureInfo.InvariantCulture, $"- Edit: {report.Edit?.Name ?? "none (subject brought in)"}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Graded model: {Html.ReportFacts.GradedModel(report)}\n");
         sb.Append(CultureInfo.InvariantCulture,
             $"- Dataset: {report.Dataset.Provider}, {report.Windows.Preview.Count}+{report.Windows.Final.Count} windows of {report.Windows.SequenceLength} tokens (stride {report.Windows.Stride}), plan `{Short(report.Windows.PlanSha256)}`\n");
         sb.Append(CultureInfo.InvariantCulture, $"- Policy digest: `{Short(report.Policy.Sha256)}`; tool {report.Tool.Name} {report.Tool.Version}\n");

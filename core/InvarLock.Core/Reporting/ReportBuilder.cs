@@ -42,7 +42,8 @@ public static class ReportBuilder
             run.Edit is null ? null : new EditSection(run.Edit.Name, run.Edit.Changes.Count,
                 run.Edit.Changes.OrderBy(c => c.Parameter, StringComparer.Ordinal)
                     .Select(c => new ParameterChangeSection(c.Parameter, c.Elements, N(c.MaxAbsChange), N(c.RelativeFrobeniusChange))).ToList(),
-                Sanitize(run.Edit.Details)?.AsObject()),
+                Sanitize(run.Edit.Details)?.AsObject(),
+                run.SubjectCheckpoint is { } c ? new CheckpointSection(c.Path, c.WeightsSha256, c.RepairedByGuards, c.Files) : null),
             new DatasetSection(run.Dataset.Provider, run.Dataset.Source, run.Dataset.Sha256, run.Dataset.StreamTokens, run.Dataset.SequenceLength,
                 run.Dataset.Stride, run.Dataset.Seed),
             windows,

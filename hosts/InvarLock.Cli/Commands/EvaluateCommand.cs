@@ -92,6 +92,15 @@ internal static class EvaluateCommand
             };
             bool asJson = parse.GetValue(json);
             using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);
+            if (request.EditName is not null)
+            {
+                // The graded edit (plus any guard repair) is written into the bundle: the verdict is about that checkpoint.
+                request = request with
+                {
+                    SubjectCheckpoint = new CheckpointOutput(Path.Combine(bundle.StagingDirectory, OutputFolder.SubjectCheckpointName),
+                        bundle.FinalPath(OutputFolder.SubjectCheckpointName)),
+                };
+            }
             // Third-party plugins join the registry only when enabled, signed, trusted and untampered.
             using PluginHost plugins = PluginHost.LoadEnabledPlugins(services.GetRequiredService<PluginRegistry>(), environment);
             var runner = services.GetRequiredService<EvaluationRunner>();

@@ -45,6 +45,7 @@ internal static class ExplainCommand
             sb.Append(CultureInfo.InvariantCulture, $" (failed: {string.Join(", ", report.Verdict.FailedGates)})");
         }
 
+        sb.Append(CultureInfo.InvariantCulture, $"\n{ReportFacts.GradedModel(report)}");
         sb.Append(CultureInfo.InvariantCulture, $"\nPolicy: tier {report.Policy.Tier}, profile {report.Policy.Profile}, digest {report.Policy.Sha256}\n");
         sb.Append("\nGates\n");
         foreach (GateResult g in report.Gates)
@@ -160,6 +161,7 @@ internal static class ExplainCommand
         {
             ["format"] = JsonFormat,
             ["report"] = path,
+            ["graded_model"] = ReportFacts.GradedModel(report),
             ["verdict"] = new JsonObject
             {
                 ["passed"] = report.Verdict.Passed,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Reporting;
+using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Core.Security;
 
@@ -39,6 +40,7 @@ internal static class EvaluationOutput
                 ["ratio_ci"] = pm.DisplayCi is null ? null : new JsonArray(pm.DisplayCi.Lower, pm.DisplayCi.Upper),
                 ["baseline_ppl"] = pm.Baseline.Final.Perplexity,
                 ["subject_ppl"] = pm.Subject.Final.Perplexity,
+                ["subject_checkpoint"] = report.Edit?.Checkpoint?.Path,
                 ["failed_gates"] = new JsonArray([.. report.Verdict.FailedGates.Select(g => (JsonNode?)JsonValue.Create(g))]),
                 ["reasons"] = new JsonArray([.. report.Verdict.Reasons.Select(r => (JsonNode?)JsonValue.Create(r))]),
                 ["warnings"] = new JsonArray([.. report.Verdict.Warnings.Select(r => (JsonNode?)JsonValue.Create(r))]),
@@ -70,8 +72,11 @@ internal static class EvaluationOutput
         }
         if (run.RolledBack)
         {
-            o.WriteLine("  a guard asked for rollback: the subject's weights were restored and the run fails");
+            o.WriteLine(run.Edit is null
+                ? "  a guard asked for rollback: the run fails (the brought subject was graded as it is on disk)"
+                : "  a guard asked for rollback: the edit was undone and the run fails");
         }
+        o.WriteLine($"  {ReportFacts.GradedModel(report)}");
         o.WriteLine($"Verdict: {status} (exit {exit})");
         o.WriteLine($"Report: {reportPath}");
         return exit;

@@ -74,7 +74,7 @@ public sealed class PolicyResolverTests
     public void Resolve_Preset_MergesGuardsAndReplacesOrder()
     {
         string path = Path.Combine(Path.GetTempPath(), $"preset-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, "guard_order: [invariants, spectral]\nguards:\n  spectral:\n    deadband: 0.2\ndataset: { provider: synthetic }\n");
+        File.WriteAllText(path, "guard_order: [invariants, spectral]\nguards:\n  spectral:\n    deadband: 0.2\n");
         try
         {
             ResolvedPolicy policy = Resolve(preset: path);
@@ -86,6 +86,33 @@ public sealed class PolicyResolverTests
         {
             File.Delete(path);
         }
+    }
+
+    [Theory]
+    [InlineData("dataset: { provider: synthetic }\n", "unknown key 'dataset'; valid keys: guard_order, guards, metrics")]
+    [InlineData("metrics:\n  pm_ratio:\n    ratio_limit: 1.2\n", "metrics.pm_ratio.ratio_limit: unknown key; valid keys under metrics.pm_ratio:")]
+    [InlineData("metrics:\n  pm_drift: { min: 0.9 }\n", "metrics.pm_drift: unknown key; valid keys under metrics: accuracy, confidence,")]
+    public void Resolve_PresetWithUnknownKey_ThrowsInvalidPolicyListingValidKeys(string yaml, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"preset-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, yaml);
+        try
+        {
+            var ex = Assert.Throws<InvarLockException>(() => Resolve(preset: path));
+            Assert.Equal(ErrorCodes.InvalidPolicy, ex.Code);
+            Assert.Contains(message, ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Resolve_PresetAddsGuardSection_ListedAsAdded()
+    {
+        ResolvedPolicy policy = Resolve(overrides: ["guards.my_guard.limit=3"]);
+        Assert.Equal(["my_guard"], policy.AddedGuardSections);
     }
 
     [Fact]

@@ -12,10 +12,29 @@ public static class ReportFacts
     /// <summary>PASS, FAIL, WARN (a failed non-gating gate) or n/a (not evaluated): the same words as the Markdown summary.</summary>
     public static string Outcome(GateResult gate) => !gate.Evaluated ? "n/a" : gate.Passed ? "PASS" : gate.Gating ? "FAIL" : "WARN";
 
+    /// <summary>Which weights the verdict is about, in one sentence: a brought subject as it is on disk, or the checkpoint an
+    /// edit run wrote (the edit, as repaired by guards when they changed it), or an in-memory edit when none was written.
+    /// The console, Markdown, HTML and <c>explain</c> all show this sentence.</summary>
+    public static string GradedModel(EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        string weights = report.Subject.WeightsSha256.Length > 16 ? report.Subject.WeightsSha256[..16] : report.Subject.WeightsSha256;
+        if (report.Edit is null)
+        {
+            return $"The verdict is about the subject checkpoint as it is on disk ({report.Subject.Path}, weights {weights}); the guards only observed it.";
+        }
+        if (report.Edit.Checkpoint is { } c)
+        {
+            return $"The verdict is about the checkpoint this run wrote to {c.Path} (weights {weights}): the {report.Edit.Name} edit of the baseline"
+                + (c.RepairedByGuards ? ", as repaired by the guards." : ".");
+        }
+        return $"The verdict is about the {report.Edit.Name} edit of the baseline held in memory (weights {weights}); no checkpoint was written.";
+    }
+
     /// <summary>The threshold as a reader compares it: <c>&lt;= 1.102</c>, <c>in [0.95, 1.05]</c>, or empty when the gate has none.</summary>
     public static string Threshold(GateResult gate, GatePolicySection policy)
     {
-        if (gate.Id == GateEvaluator.DriftAcceptable)
+        if (gate.Id is GateEvaluator.DriftAcceptable or GateEvaluator.ScheduleBalanced)
         {
             return $"in [{HtmlText.Number(policy.DriftMin)}, {HtmlText.Number(policy.DriftMax)}]";
         }

@@ -225,6 +225,7 @@ public static class ReportHtml
         page.Line("<section id=\"provenance\"><h2>Provenance</h2><ul class=\"facts\">");
         page.Line($"<li>Baseline: <code>{E(report.Baseline.Path)}</code> ({E(report.Baseline.Architecture)}, weights <code>{E(Short(report.Baseline.WeightsSha256))}</code>)</li>");
         page.Line($"<li>Subject: <code>{E(report.Subject.Path)}</code> ({E(report.Subject.Architecture)}, weights <code>{E(Short(report.Subject.WeightsSha256))}</code>)</li>");
+        page.Line($"<li id=\"graded-model\">Graded model: {E(ReportFacts.GradedModel(report))}</li>");
         page.Line($"<li>Dataset: {E(report.Dataset.Provider)} ({E(report.Dataset.Source)}), {report.Windows.Preview.Count.ToString(CultureInfo.InvariantCulture)}+{report.Windows.Final.Count.ToString(CultureInfo.InvariantCulture)}"
             + $" windows of {report.Windows.SequenceLength.ToString(CultureInfo.InvariantCulture)} tokens (stride {report.Windows.Stride.ToString(CultureInfo.InvariantCulture)}), plan <code>{E(Short(report.Windows.PlanSha256))}</code></li>");
         page.Line($"<li>Policy: tier {E(report.Policy.Tier)}, profile {E(report.Policy.Profile)}, digest <code>{E(Short(report.Policy.Sha256))}</code></li>");
