@@ -218,4 +218,34 @@ public sealed class TrustworthyEvaluationTests : IClassFixture<TrustworthyEvalua
         Assert.Contains(preset, line);
         Assert.Contains("unknown key 'dataset'; valid keys: guard_order, guards, metrics", line);
     }
+
+    [Fact]
+    public void Evaluate_Edit_WritesTheGradedCheckpointAndReEvaluatingItGivesTheSameVerdict()
+    {
+        // The verdict of an --edit run is about a checkpoint on disk: the run writes it, the report carries its digest, and
+        // evaluating that folder as a brought subject reproduces the subject's losses exactly.
+        string outDir = _temp.Combine("edit");
+        string[] plan = ["--dataset", "local_text", "--dataset-path", _prose.TextPath, "--seq-len", "32", "--preview-n", "8", "--final-n", "8"];
+        var (exit, stdout, stderr) = CliRun.Invoke(["evaluate", "--baseline", _prose.Baseline, "--edit", "quant_rtn", .. plan, "--out", outDir]);
+        Assert.True(exit is 0 or 1, $"exit {exit}\n{stdout}\n{stderr}");
+        string written = Path.Combine(outDir, "invarlock-subject");
+        JsonObject report = ReadReport(outDir);
+        JsonNode checkpoint = report["edit"]!["checkpoint"]!;
+        Assert.Equal(written, checkpoint["path"]!.GetValue<string>());
+        Assert.Equal(written, report["subject"]!["path"]!.GetValue<string>());
+        Assert.Equal(report["subject"]!["weights_sha256"]!.GetValue<string>(), checkpoint["weights_sha256"]!.GetValue<string>());
+        Assert.Contains("model.safetensors", checkpoint["files"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Contains($"The verdict is about the checkpoint this run wrote to {written}", stdout);
+        Assert.Contains(written, File.ReadAllText(Path.Combine(outDir, "evaluation.report.md")));
+        var (_, explained, _) = CliRun.Invoke(["explain", Path.Combine(outDir, "evaluation.report.json")]);
+        Assert.Contains($"The verdict is about the checkpoint this run wrote to {written}", explained);
+
+        string again = _temp.Combine("again");
+        var (exit2, stdout2, stderr2) = CliRun.Invoke(["evaluate", "--baseline", _prose.Baseline, "--subject", written, .. plan, "--out", again]);
+        Assert.True(exit2 is 0 or 1, $"exit {exit2}\n{stdout2}\n{stderr2}");
+        JsonObject report2 = ReadReport(again);
+        Assert.Equal(report["subject"]!["weights_sha256"]!.GetValue<string>(), report2["subject"]!["weights_sha256"]!.GetValue<string>());
+        Assert.Equal(report["evaluation"]!.ToJsonString(), report2["evaluation"]!.ToJsonString());
+        Assert.Equal(report["primary_metric"]!["ratio"]!.GetValue<double>(), report2["primary_metric"]!["ratio"]!.GetValue<double>());
+    }
 }
