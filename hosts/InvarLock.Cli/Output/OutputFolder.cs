@@ -78,7 +78,11 @@ internal sealed class OutputFolder : IDisposable
         }
         foreach (string name in EntryNames)
         {
-            OutputPathValidator.ResolveOutputFile(full, name);
+            if (name != SubjectCheckpointName)
+            {
+                // The checkpoint entry is a folder (replaced whole); the others are files.
+                OutputPathValidator.ResolveOutputFile(full, name);
+            }
         }
         if (!OutputPathValidator.CanWrite(full, out string? problem))
         {

@@ -61,6 +61,9 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         {
             return ModelProbe.Unsupported($"{config.Path}: model_type '{config.ModelType}' is not supported by {AdapterName} (supported: gpt2)");
         }
+        // The folder is ours: its tokenizer is checked now (a missing or malformed one is an error naming the file), so a
+        // broken tokenizer is reported before any model is loaded.
+        _ = TokenizerLoader.Load(modelPath);
         return ModelProbe.Supported(config.ModelType);
     }
 
