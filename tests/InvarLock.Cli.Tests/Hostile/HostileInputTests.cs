@@ -233,6 +233,7 @@ public sealed class HostileInputTests : IDisposable
         string outDir = _temp.Combine("out");
         var first = Evaluate("--baseline", folder, "--edit", "noop", "--out", outDir);
         Assert.True(first.Exit == 0, first.Out + first.Error);
+        Assert.True(Directory.Exists(Path.Combine(outDir, "invarlock-subject")));
         string report = Path.Combine(outDir, "evaluation.report.json");
         Assert.Equal(0, CliRun.Invoke("verify", report).Exit);
 
@@ -243,6 +244,7 @@ public sealed class HostileInputTests : IDisposable
         Assert.False(File.Exists(report));
         Assert.False(File.Exists(Path.Combine(outDir, "evaluation.report.md")));
         Assert.False(File.Exists(Path.Combine(outDir, "runtime.manifest.json")));
+        Assert.False(Directory.Exists(Path.Combine(outDir, "invarlock-subject")));
         Assert.Equal(2, CliRun.Invoke("verify", report).Exit);
         Assert.Empty(Directory.GetDirectories(_temp.Path, ".out.invarlock-staging-*"));
     }
