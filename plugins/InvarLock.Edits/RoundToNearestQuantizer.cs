@@ -1,3 +1,5 @@
+using InvarLock.Numerics;
+
 namespace InvarLock.Edits;
 
 /// <summary>Symmetric round-to-nearest (ties to even) int8 quantize-dequantize along one channel.</summary>
@@ -25,8 +27,8 @@ internal static class RoundToNearestQuantizer
             }
             Span<float> sorted = scratch[..count];
             sorted.Sort();
-            float lo = LinearQuantile(sorted, clampRatio / 2);
-            float hi = MathF.Max(LinearQuantile(sorted, 1 - clampRatio / 2), Float32MachineEpsilon);
+            float lo = (float)Quantiles.LinearSorted(sorted, clampRatio / 2);
+            float hi = MathF.Max((float)Quantiles.LinearSorted(sorted, 1 - clampRatio / 2), Float32MachineEpsilon);
             for (int i = 0; i < count; i++)
             {
                 ref float w = ref data[start + i * stride];
@@ -47,15 +49,5 @@ internal static class RoundToNearestQuantizer
             w = q * scale;
         }
         return scale;
-    }
-
-    /// <summary>Linear-interpolated quantile of sorted values (the NumPy/PyTorch default).</summary>
-    internal static float LinearQuantile(ReadOnlySpan<float> sorted, double q)
-    {
-        double pos = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(pos);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        double frac = pos - lo;
-        return (float)(sorted[lo] + (sorted[hi] - (double)sorted[lo]) * frac);
     }
 }

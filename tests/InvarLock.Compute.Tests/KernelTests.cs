@@ -78,21 +78,6 @@ public class KernelTests
         Assert.Equal(one, many);
     }
 
-    [Theory]
-    [InlineData(0.0, 0.0)]
-    [InlineData(0.5, 0.5204998778130465)]
-    [InlineData(1.0, 0.8427007929497149)]
-    [InlineData(2.0, 0.9953222650189527)]
-    [InlineData(2.9, 0.9999589021219005)]
-    [InlineData(3.0, 0.9999779095030014)]
-    [InlineData(4.5, 0.9999999998033839)]
-    [InlineData(-1.5, -0.9661051464753108)]
-    public void Erf_KnownValues_Match(double x, double expected)
-    {
-        // Reference values from Python's math.erf (double precision).
-        Assert.Equal(expected, Activations.Erf(x), 1e-14);
-    }
-
     [Fact]
     public void GeluErf_Values_MatchErfFormula()
     {

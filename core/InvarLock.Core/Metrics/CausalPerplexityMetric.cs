@@ -34,5 +34,5 @@ public sealed class CausalPerplexityMetric : IPrimaryMetric
         return results;
     }
 
-    public double FromMeanLoss(double meanLoss) => Math.Exp(meanLoss);
+    public double FromMeanLoss(double meanLoss) => DeterministicMath.Exp(meanLoss);
 }

@@ -83,7 +83,7 @@ public sealed record PrimaryMetricAnalysis
             var subjectMeans = new double[deltas.Count];
             var baselineMeans = new double[deltas.Count];
             PairedMeans(baselineFinal, subjectFinal, subjectMeans, baselineMeans);
-            interval = Statistics.Bootstrap.PairedDeltaInterval(subjectMeans, baselineMeans, weights.ToArray(), bootstrap);
+            interval = InvarLock.Numerics.Bootstrap.PairedDeltaInterval(subjectMeans, baselineMeans, weights.ToArray(), bootstrap);
         }
 
         string? invalid = !bf.IsFinite || !sf.IsFinite || !double.IsFinite(ratio) ? "non_finite_pm"
@@ -213,7 +213,7 @@ public sealed record PrimaryMetricAnalysis
         double[] d = [.. deltas];
         double[] w = [.. weights];
         double mean = NumericKernels.Mean(d);
-        double weighted = Statistics.Bootstrap.WeightedMean(d, w);
+        double weighted = NumericKernels.WeightedMean(d, w);
         double std = 0.0;
         if (d.Length > 1)
         {

@@ -79,7 +79,7 @@ public sealed record TailStatistics(int Count, double? Max, double? Q50, double?
 
         double mass = (double)above / n;
         double? weightedMass = weightsApply && weightTotal > 0 ? weightAbove / weightTotal : null;
-        double policyQuantile = NumericKernels.QuantileSorted(sorted, policy.Quantile);
+        double policyQuantile = Quantiles.LinearSorted(sorted, policy.Quantile);
         bool hasLimit = policy.QuantileMax is not null || policy.MassMax is not null;
         bool evaluated = policy.Mode != "off" && hasLimit && n >= policy.MinWindows;
         var violations = new List<string>();
@@ -95,8 +95,8 @@ public sealed record TailStatistics(int Count, double? Max, double? Q50, double?
 
         bool passed = violations.Count == 0;
         return new TailStatistics(n, sorted[^1],
-            NumericKernels.QuantileSorted(sorted, 0.50), NumericKernels.QuantileSorted(sorted, 0.90),
-            NumericKernels.QuantileSorted(sorted, 0.95), NumericKernels.QuantileSorted(sorted, 0.99),
+            Quantiles.LinearSorted(sorted, 0.50), Quantiles.LinearSorted(sorted, 0.90),
+            Quantiles.LinearSorted(sorted, 0.95), Quantiles.LinearSorted(sorted, 0.99),
             policyQuantile, mass, weightedMass, evaluated, passed, evaluated && !passed && policy.Mode == "warn", violations);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using InvarLock.Numerics;
 
 namespace InvarLock.Data.Synthetic;
 
@@ -33,9 +34,9 @@ public static class SyntheticCorpus
         {
             AppendSentence(sb, ref rng);
             sentencesInParagraph++;
-            if (sentencesInParagraph >= 3 + rng.NextInt(4))
+            if (sentencesInParagraph >= 3 + rng.NextIntMultiplyShift(4))
             {
-                sb.Append('\n', 1 + rng.NextInt(2));
+                sb.Append('\n', 1 + rng.NextIntMultiplyShift(2));
                 sentencesInParagraph = 0;
             }
             else
@@ -48,17 +49,17 @@ public static class SyntheticCorpus
 
     private static void AppendSentence(StringBuilder sb, ref SplitMix64 rng)
     {
-        int length = 5 + rng.NextInt(14);
+        int length = 5 + rng.NextIntMultiplyShift(14);
         for (int i = 0; i < length; i++)
         {
             if (i > 0)
             {
-                sb.Append(rng.NextInt(12) == 0 ? ", " : " ");
+                sb.Append(rng.NextIntMultiplyShift(12) == 0 ? ", " : " ");
             }
-            int roll = rng.NextInt(40);
+            int roll = rng.NextIntMultiplyShift(40);
             if (roll == 0)
             {
-                sb.Append(1 + rng.NextInt(2025));
+                sb.Append(1 + rng.NextIntMultiplyShift(2025));
                 continue;
             }
             string word = Words[Zipf(ref rng)];
@@ -71,7 +72,7 @@ public static class SyntheticCorpus
                 sb.Append(word);
             }
         }
-        sb.Append(rng.NextInt(10) switch { 0 => '?', 1 => '!', _ => '.' });
+        sb.Append(rng.NextIntMultiplyShift(10) switch { 0 => '?', 1 => '!', _ => '.' });
     }
 
     private static int Zipf(ref SplitMix64 rng)

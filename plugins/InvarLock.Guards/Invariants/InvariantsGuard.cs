@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Guards.Common;
-using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;

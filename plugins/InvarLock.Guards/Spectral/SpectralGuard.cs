@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;
@@ -62,7 +63,7 @@ public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
         {
             stats[kv.Key] = FamilyStats.Of(kv.Value);
         }
-        double target = all.Count > 0 ? Quantiles.Of(all, _options.SigmaQuantile) : _options.SigmaQuantile;
+        double target = all.Count > 0 ? Quantiles.Linear(all, _options.SigmaQuantile) : _options.SigmaQuantile;
         JsonObject contract = _options.MeasurementContract();
         _baseline = new Baseline(byModule, stats, target, contract);
 
@@ -380,17 +381,17 @@ public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
         var obj = new JsonObject();
         foreach (var kv in ByFamily(z, familyOf))
         {
-            var abs = kv.Value.Select(x => Math.Abs(x.Z)).Where(double.IsFinite).OrderBy(x => x).ToList();
-            if (abs.Count == 0)
+            double[] abs = [.. kv.Value.Select(x => Math.Abs(x.Z)).Where(double.IsFinite).OrderBy(x => x)];
+            if (abs.Length == 0)
             {
                 continue;
             }
             obj[kv.Key] = new JsonObject
             {
-                ["count"] = abs.Count,
+                ["count"] = abs.Length,
                 ["max"] = abs[^1],
-                ["q95"] = Quantiles.OfSorted(abs, 0.95),
-                ["q99"] = Quantiles.OfSorted(abs, 0.99),
+                ["q95"] = Quantiles.LinearSorted(abs, 0.95),
+                ["q99"] = Quantiles.LinearSorted(abs, 0.99),
             };
         }
         return obj;

@@ -1,4 +1,4 @@
-using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 
 namespace InvarLock.Guards.Spectral;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Compute;
 using InvarLock.Guards.Common;
-using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 
 namespace InvarLock.Guards.Spectral;
 

@@ -1,4 +1,4 @@
-using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 
 namespace InvarLock.Guards.Variance;
 
@@ -19,8 +19,8 @@ internal static class ScaleProposal
         {
             double[] sorted = [.. x];
             Array.Sort(sorted);
-            double lo = Quantiles.OfSorted(sorted, 0.02);
-            double hi = Quantiles.OfSorted(sorted, 0.98);
+            double lo = Quantiles.LinearSorted(sorted, 0.02);
+            double hi = Quantiles.LinearSorted(sorted, 0.98);
             for (int i = 0; i < n; i++)
             {
                 x[i] = Math.Clamp(x[i], lo, hi);

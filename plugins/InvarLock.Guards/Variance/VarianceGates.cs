@@ -1,4 +1,5 @@
 using System.Globalization;
+using InvarLock.Numerics;
 
 namespace InvarLock.Guards.Variance;
 
@@ -105,7 +106,7 @@ internal static class VarianceGates
         }
         if (o.MinEffectLogNll is double me)
         {
-            double logGain = Math.Log(Math.Max(no, 1e-9)) - Math.Log(Math.Max(with, 1e-9));
+            double logGain = DeterministicMath.Log(Math.Max(no, 1e-9)) - DeterministicMath.Log(Math.Max(with, 1e-9));
             if (logGain < me)
             {
                 return (false, F($"below_min_effect_lognll (gain={logGain:0.000000} < {me:0.000000})"), state);
@@ -124,7 +125,7 @@ internal static class VarianceGates
             double required = 1 - o.MinRelGain;
             if (o.MinEffectLogNll is double me2)
             {
-                required = Math.Min(required, Math.Exp(-me2));
+                required = Math.Min(required, DeterministicMath.Exp(-me2));
             }
             if (rhi > required)
             {

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using InvarLock.Guards.Common;
-using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;
@@ -143,12 +143,12 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
                 double pplNo = paired.Average(p => p.A.Ppl);
                 double pplWith = paired.Average(p => p.B.Ppl);
                 var ratios = paired.Where(p => p.A.Ppl > 0).Select(p => p.B.Ppl / p.A.Ppl).ToList();
-                var ratioCi = BootstrapIntervals.PercentileOfMean(ratios, BootstrapReplicates, o.Alpha, (ulong)o.CalibrationSeed);
+                var ratioCi = RatioInterval(ratios, o.Alpha, o.CalibrationSeed);
                 ab = new AbResults(pplNo, pplWith, ratioCi);
                 status = ratios.Count > 0 ? "complete" : "insufficient";
-                var deltaCi = BootstrapIntervals.PairedDeltaBca(
+                var deltaCi = PairedDeltaInterval(
                     [.. paired.Select(p => p.B.Loss)], [.. paired.Select(p => p.A.Loss)], [.. paired.Select(p => (double)p.A.Tokens)],
-                    BootstrapReplicates, o.Alpha, (ulong)(o.CalibrationSeed + 211));
+                    o.Alpha, o.CalibrationSeed + 211L);
                 double wSum = paired.Sum(p => (double)p.A.Tokens);
                 double meanDelta = wSum > 0
                     ? paired.Sum(p => p.A.Tokens * (p.B.Loss - p.A.Loss)) / wSum
@@ -333,6 +333,32 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
         return new Proposal(raw, filtered, backstop, losses);
     }
 
+    /// <summary>Percentile bootstrap interval of the mean A/B perplexity ratio (the shared <see cref="Bootstrap"/>, PCG64
+    /// stream); null when there is no ratio or one is not finite.</summary>
+    private static (double Lo, double Hi)? RatioInterval(List<double> ratios, double alpha, long seed)
+    {
+        ReadOnlySpan<double> values = CollectionsMarshal.AsSpan(ratios);
+        if (values.IsEmpty || !FiniteCheck.AllFinite(values))
+        {
+            return null;
+        }
+        BootstrapInterval ci = Bootstrap.MeanInterval(values, new BootstrapSettings(BootstrapMethod.Percentile, BootstrapReplicates, alpha, seed));
+        return (ci.Lower, ci.Upper);
+    }
+
+    /// <summary>Token-weighted BCa interval of ΔlogNLL = with − without (the shared <see cref="Bootstrap"/>); null when
+    /// there is no pair or a loss is not finite.</summary>
+    private static (double Lo, double Hi)? PairedDeltaInterval(double[] with, double[] without, double[] tokens, double alpha, long seed)
+    {
+        if (with.Length == 0 || without.Length == 0 || !FiniteCheck.AllFinite(with) || !FiniteCheck.AllFinite(without))
+        {
+            return null;
+        }
+        BootstrapInterval ci = Bootstrap.PairedDeltaInterval(with, without, tokens,
+            new BootstrapSettings(BootstrapMethod.Bca, BootstrapReplicates, alpha, seed));
+        return (ci.Lower, ci.Upper);
+    }
+
     private static List<ReadOnlyMemory<int>> Take(IReadOnlyList<ReadOnlyMemory<int>> windows, int count)
     {
         var list = new List<ReadOnlyMemory<int>>(count);
@@ -441,7 +467,7 @@ internal sealed record WindowStats(IReadOnlyList<(int Index, double Loss, double
         for (int i = 0; i < Math.Min(count, losses.Count); i++)
         {
             double loss = losses[i].MeanLoss;
-            double ppl = Math.Exp(loss);
+            double ppl = DeterministicMath.Exp(loss);
             if (double.IsFinite(loss) && double.IsFinite(ppl))
             {
                 list.Add((i, loss, ppl, losses[i].TokenCount));

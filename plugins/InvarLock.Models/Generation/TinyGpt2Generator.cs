@@ -3,6 +3,7 @@ using System.Text;
 using InvarLock.Data.Synthetic;
 using InvarLock.Models.Safetensors;
 using InvarLock.Models.Tokenizers;
+using InvarLock.Numerics;
 
 namespace InvarLock.Models.Generation;
 

@@ -1,6 +1,7 @@
 using InvarLock.Core.Policy;
 using InvarLock.Core.Reporting.Gates;
 using InvarLock.Core.Statistics;
+using InvarLock.Numerics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Tests.Reporting;

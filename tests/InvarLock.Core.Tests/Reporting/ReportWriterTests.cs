@@ -72,8 +72,8 @@ public sealed class ReportWriterTests
         EvaluationReport report = ReportBuilder.Build(ReportFixtures.Run(shift: 0.02, noise: 0.01));
         PrimaryMetricSection pm = report.PrimaryMetric;
         Assert.Equal(pm.Subject.Final.Perplexity!.Value / pm.Baseline.Final.Perplexity!.Value, pm.Ratio!.Value);
-        Assert.Equal(InvarLock.Core.Statistics.DeterministicMath.Exp(pm.Ci!.Lower), pm.DisplayCi!.Lower);
-        Assert.Equal(InvarLock.Core.Statistics.DeterministicMath.Exp(pm.Ci.Upper), pm.DisplayCi.Upper);
+        Assert.Equal(InvarLock.Numerics.DeterministicMath.Exp(pm.Ci!.Lower), pm.DisplayCi!.Lower);
+        Assert.Equal(InvarLock.Numerics.DeterministicMath.Exp(pm.Ci.Upper), pm.DisplayCi.Upper);
         Assert.InRange(pm.Ratio.Value, pm.DisplayCi.Lower, pm.DisplayCi.Upper);
         Assert.Equal(42 + 503, pm.Bootstrap.Seed);
         Assert.Equal(1000, pm.Bootstrap.Replicates);

@@ -1,4 +1,5 @@
 using InvarLock.Core.Statistics;
+using InvarLock.Numerics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Tests.Statistics;

@@ -3,10 +3,13 @@ using System.Diagnostics;
 namespace InvarLock.Core.Tests.Statistics;
 
 /// <summary>Runs a Python helper script that lives beside the tests with the Debian interpreter
-/// (<c>/usr/bin/python3</c>, which carries python3-numpy, python3-scipy and python3-jsonschema in CI).</summary>
+/// (<c>/usr/bin/python3</c>, which carries python3-numpy, python3-scipy and python3-jsonschema in CI). Scripts are looked up
+/// under <c>tests/&lt;test assembly name&gt;/</c>, so a test project that links this file finds its own scripts.</summary>
 internal static class PythonScript
 {
     public const string Interpreter = "/usr/bin/python3";
+
+    private static readonly string ProjectFolder = typeof(PythonScript).Assembly.GetName().Name!;
 
     /// <summary>The absolute path of a file under the test project's source folder.</summary>
     public static string SourceFile(string relativePath)
@@ -14,7 +17,7 @@ internal static class PythonScript
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null)
         {
-            string candidate = Path.Combine(dir.FullName, "tests", "InvarLock.Core.Tests", relativePath);
+            string candidate = Path.Combine(dir.FullName, "tests", ProjectFolder, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -23,7 +26,7 @@ internal static class PythonScript
             dir = dir.Parent;
         }
 
-        throw new FileNotFoundException($"Cannot find tests/InvarLock.Core.Tests/{relativePath} above {AppContext.BaseDirectory}.");
+        throw new FileNotFoundException($"Cannot find tests/{ProjectFolder}/{relativePath} above {AppContext.BaseDirectory}.");
     }
 
     /// <summary>Runs the script and returns its standard output; a non-zero exit fails the test with stderr.</summary>

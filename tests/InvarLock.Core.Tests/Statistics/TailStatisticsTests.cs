@@ -1,4 +1,5 @@
 using InvarLock.Core.Statistics;
+using InvarLock.Numerics;
 
 namespace InvarLock.Core.Tests.Statistics;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 using InvarLock.Guards.Rmt;
 using InvarLock.Guards.Spectral;
 using InvarLock.Guards.Variance;

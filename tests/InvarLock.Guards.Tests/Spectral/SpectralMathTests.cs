@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using InvarLock.Guards.Numerics;
+using InvarLock.Numerics;
 using InvarLock.Guards.Spectral;
 using InvarLock.Sdk.Models;
 

@@ -1,4 +1,4 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
 /// <summary>How a bootstrap turns its replicates into an interval.</summary>
 public enum BootstrapMethod

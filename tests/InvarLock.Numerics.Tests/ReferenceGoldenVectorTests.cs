@@ -1,6 +1,4 @@
-using InvarLock.Core.Statistics;
-
-namespace InvarLock.Core.Tests.Statistics;
+namespace InvarLock.Numerics.Tests;
 
 /// <summary>The golden vectors of evaluation.md §10 (numpy 1.24.2, CPython 3.11), reproduced by the project's own
 /// generator and bootstrap.</summary>

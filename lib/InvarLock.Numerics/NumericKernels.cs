@@ -1,7 +1,7 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
-/// <summary>Summation and quantile kernels with a fixed evaluation order (numpy's), so results are reproducible and
-/// comparable with numpy bit for bit.</summary>
+/// <summary>Summation kernels with a fixed evaluation order (numpy's), so results are reproducible and comparable with
+/// numpy bit for bit. Quantiles live in <see cref="Quantiles"/>.</summary>
 public static class NumericKernels
 {
     private const int BlockSize = 128;
@@ -58,24 +58,22 @@ public static class NumericKernels
     public static double Mean(ReadOnlySpan<double> values) =>
         values.IsEmpty ? double.NaN : PairwiseSum(values) / values.Length;
 
-    /// <summary>The linear-interpolation quantile of sorted values at fraction <paramref name="q"/> ∈ [0, 1]
-    /// (numpy's default "linear" method, including its two-sided interpolation formula).</summary>
-    public static double QuantileSorted(ReadOnlySpan<double> sorted, double q)
+    /// <summary>Σwᵢxᵢ / Σwᵢ with both sums taken by <see cref="PairwiseSum"/> (numpy's <c>average(x, weights=w)</c>).</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public static double WeightedMean(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
     {
-        if (sorted.IsEmpty)
+        if (x.Length != w.Length)
         {
-            return double.NaN;
+            throw new ArgumentException("Values and weights must have the same length.", nameof(w));
         }
 
-        q = Math.Clamp(q, 0.0, 1.0);
-        double v = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(v);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        double t = v - lo;
-        double a = sorted[lo];
-        double b = sorted[hi];
-        double diff = b - a;
-        return t < 0.5 ? a + diff * t : b - diff * (1.0 - t);
+        var products = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            products[i] = w[i] * x[i];
+        }
+
+        return PairwiseSum(products) / PairwiseSum(w);
     }
 
     /// <summary>numpy's <c>allclose(values, values[0])</c> with rtol 1e-5 and atol 1e-8: every |x − x₀| ≤ 1e-8 + 1e-5·|x₀|.</summary>

@@ -1,12 +1,12 @@
 using System.Text.Json;
-using InvarLock.Core.Statistics;
+using InvarLock.Core.Tests.Statistics;
 
-namespace InvarLock.Core.Tests.Statistics;
+namespace InvarLock.Numerics.Tests;
 
 /// <summary>Runs bootstrap_golden.py once (numpy/scipy) and shares the parsed document.</summary>
 public sealed class NumpyGoldenFixture
 {
-    public NumpyGoldenFixture() => Document = JsonDocument.Parse(PythonScript.Run("Statistics/bootstrap_golden.py"));
+    public NumpyGoldenFixture() => Document = JsonDocument.Parse(PythonScript.Run("bootstrap_golden.py"));
 
     public JsonDocument Document { get; }
 }
@@ -70,7 +70,7 @@ public sealed class BootstrapGoldenTests(NumpyGoldenFixture golden) : IClassFixt
             double p = pair[0].GetDouble();
             double expected = pair[1].GetDouble();
             // scipy's ndtri (Cephes) and AS241 are both accurate to ~1e-16 relative.
-            Assert.Equal(expected, DeterministicMath.NormalQuantile(p), 4e-15 * Math.Max(1.0, Math.Abs(expected)));
+            Assert.Equal(expected, NormalDistribution.Quantile(p), 4e-15 * Math.Max(1.0, Math.Abs(expected)));
         }
     }
 
@@ -83,12 +83,12 @@ public sealed class BootstrapGoldenTests(NumpyGoldenFixture golden) : IClassFixt
     {
         foreach (JsonElement pair in Root.GetProperty("normal_cdf").EnumerateArray())
         {
-            Assert.Equal(pair[1].GetDouble(), DeterministicMath.NormalCdf(pair[0].GetDouble()), ErfAbsoluteTolerance);
+            Assert.Equal(pair[1].GetDouble(), NormalDistribution.Cdf(pair[0].GetDouble()), ErfAbsoluteTolerance);
         }
 
         foreach (JsonElement pair in Root.GetProperty("erf").EnumerateArray())
         {
-            Assert.Equal(pair[1].GetDouble(), DeterministicMath.Erf(pair[0].GetDouble()), ErfAbsoluteTolerance);
+            Assert.Equal(pair[1].GetDouble(), NormalDistribution.Erf(pair[0].GetDouble()), ErfAbsoluteTolerance);
         }
     }
 

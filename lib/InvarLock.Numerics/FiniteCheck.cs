@@ -1,12 +1,26 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace InvarLock.Guards.Numerics;
+namespace InvarLock.Numerics;
 
-/// <summary>Fast scan for NaN and ±infinity.</summary>
-internal static class FiniteCheck
+/// <summary>Scans for NaN and ±infinity.</summary>
+public static class FiniteCheck
 {
-    /// <summary>Number of non-finite values in <paramref name="values"/>.</summary>
+    /// <summary>True when every value is finite (true for an empty span).</summary>
+    public static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        foreach (double v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Number of non-finite values in <paramref name="values"/> (vectorised; the count is exact).</summary>
     public static long CountNonFinite(ReadOnlySpan<float> values)
     {
         long count = 0;

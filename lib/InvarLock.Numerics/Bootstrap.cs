@@ -1,4 +1,4 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
 /// <summary>Bootstrap confidence intervals for a mean and for a paired mean difference, following the reference
 /// algorithm (evaluation.md §4.2) with the project's <see cref="Pcg64Random"/> stream.</summary>
@@ -87,12 +87,9 @@ public static class Bootstrap
             throw new ArgumentException("The bootstrap needs a non-empty sample.", name);
         }
 
-        foreach (double v in values)
+        if (!FiniteCheck.AllFinite(values))
         {
-            if (!double.IsFinite(v))
-            {
-                throw new ArgumentException("The bootstrap sample holds a non-finite value.", name);
-            }
+            throw new ArgumentException("The bootstrap sample holds a non-finite value.", name);
         }
     }
 
@@ -100,7 +97,7 @@ public static class Bootstrap
     {
         int n = x.Length;
         bool weighted = weights is not null;
-        double pointEstimate = weighted ? WeightedMean(x, weights!) : NumericKernels.Mean(x);
+        double pointEstimate = weighted ? NumericKernels.WeightedMean(x, weights!) : NumericKernels.Mean(x);
         if (settings.Method == BootstrapMethod.Bca && n < 2)
         {
             return new BootstrapInterval(pointEstimate, pointEstimate, BootstrapInterval.PathSingleValue, weighted);
@@ -132,9 +129,9 @@ public static class Bootstrap
         }
 
         double proportion = Math.Clamp((double)below / stats.Length, 1e-6, 1.0 - 1e-6);
-        double z0 = DeterministicMath.NormalQuantile(proportion);
-        double lower = BcaBound(stats, z0, acceleration, DeterministicMath.NormalQuantile(alpha / 2.0));
-        double upper = BcaBound(stats, z0, acceleration, DeterministicMath.NormalQuantile(1.0 - alpha / 2.0));
+        double z0 = NormalDistribution.Quantile(proportion);
+        double lower = BcaBound(stats, z0, acceleration, NormalDistribution.Quantile(alpha / 2.0));
+        double upper = BcaBound(stats, z0, acceleration, NormalDistribution.Quantile(1.0 - alpha / 2.0));
         return new BootstrapInterval(lower, upper, BootstrapInterval.PathBca, weighted);
     }
 
@@ -215,25 +212,14 @@ public static class Bootstrap
     {
         double qLo = 100.0 * (alpha / 2.0) / 100.0;
         double qHi = 100.0 * (1.0 - alpha / 2.0) / 100.0;
-        return (NumericKernels.QuantileSorted(sorted, qLo), NumericKernels.QuantileSorted(sorted, qHi));
+        return (Quantiles.LinearSorted(sorted, qLo), Quantiles.LinearSorted(sorted, qHi));
     }
 
     private static double BcaBound(ReadOnlySpan<double> sorted, double z0, double acceleration, double zAlpha)
     {
         double shifted = z0 + zAlpha;
-        double pct = DeterministicMath.NormalCdf(z0 + shifted / Math.Max(1.0 - acceleration * shifted, 1e-12));
-        return NumericKernels.QuantileSorted(sorted, pct);
-    }
-
-    internal static double WeightedMean(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
-    {
-        var products = new double[x.Length];
-        for (int i = 0; i < x.Length; i++)
-        {
-            products[i] = w[i] * x[i];
-        }
-
-        return NumericKernels.PairwiseSum(products) / NumericKernels.PairwiseSum(w);
+        double pct = NormalDistribution.Cdf(z0 + shifted / Math.Max(1.0 - acceleration * shifted, 1e-12));
+        return Quantiles.LinearSorted(sorted, pct);
     }
 
     /// <summary>The jackknife acceleration; <paramref name="spread"/> is false when every leave-one-out value is equal

@@ -1,4 +1,4 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
 /// <summary>The knobs of one bootstrap: method, replicate count, two-sided alpha and the PRNG seed.</summary>
 /// <param name="Method">Percentile or BCa.</param>

@@ -1,4 +1,4 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
 /// <summary>A bootstrap confidence interval and how it was obtained.</summary>
 /// <param name="Lower">Lower bound.</param>

@@ -1,14 +1,13 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
 /// <summary>Elementary functions computed with IEEE-754 additions, multiplications, divisions and square roots only,
 /// so they give the same bits on every OS and CPU (the platform <see cref="Math.Exp"/>/<see cref="Math.Log"/> come
 /// from the C runtime and may differ in the last bit between Windows, Linux and macOS).</summary>
 /// <remarks>
 /// <para><see cref="Exp"/> and <see cref="Log"/> follow the classic fdlibm algorithms (argument reduction by ln 2 and
-/// a minimax polynomial; error below 1 ulp). <see cref="Erf"/> uses the all-positive Taylor series
-/// erf(x) = 2/√π·e^(−x²)·Σ (2x²)ⁿ·x / (2n+1)!! for |x| &lt; 2.5 and the Laplace continued fraction for erfc above.
-/// <see cref="NormalQuantile"/> is Wichura's AS241 (PPND16), the algorithm of Python's
-/// <c>statistics.NormalDist.inv_cdf</c>.</para>
+/// a minimax polynomial; error below 1 ulp). <see cref="Log2"/>, <see cref="Log10"/> and <see cref="Pow"/> are built
+/// on them; <see cref="SinCosTurns"/> is a Taylor series on a quarter-turn reduced argument. The normal distribution
+/// lives in <see cref="NormalDistribution"/>.</para>
 /// <para>Every statistic a report carries (perplexities, ratios, bootstrap bounds) goes through these functions so
 /// <c>invarlock verify</c> recomputes the stored numbers bit for bit on any machine.</para>
 /// </remarks>
@@ -25,6 +24,8 @@ public static class DeterministicMath
     private const double P4 = -1.65339022054652515390e-06;
     private const double P5 = 4.13813679705723846039e-08;
     private const double Two54 = 1.80143985094819840000e+16;
+    private const double Ln10 = 2.30258509299404568402;
+    private const double HalfPi = 1.57079632679489661923;
     private const double Lg1 = 6.666666666666735130e-01;
     private const double Lg2 = 3.999999999940941908e-01;
     private const double Lg3 = 2.857142874366239149e-01;
@@ -32,9 +33,6 @@ public static class DeterministicMath
     private const double Lg5 = 1.818357216161805012e-01;
     private const double Lg6 = 1.531383769920937332e-01;
     private const double Lg7 = 1.479819860511658591e-01;
-    private const double TwoOverSqrtPi = 1.1283791670955126;
-    private const double OneOverSqrtPi = 0.56418958354775628;
-    private const double Sqrt2 = 1.4142135623730951;
 
     /// <summary>e^x (fdlibm <c>__ieee754_exp</c>).</summary>
     public static double Exp(double x)
@@ -193,121 +191,106 @@ public static class DeterministicMath
         return dk * Ln2Hi - ((s * (f - r) - dk * Ln2Lo) - f);
     }
 
-    /// <summary>The error function erf(x), absolute error about 1e-16.</summary>
-    public static double Erf(double x)
+    /// <summary>log₂ x = ln x / ln 2, exact at powers of two; −∞ at 0, NaN below 0.</summary>
+    public static double Log2(double x)
     {
-        if (double.IsNaN(x))
+        if (x > 0 && double.IsFinite(x))
+        {
+            long bits = BitConverter.DoubleToInt64Bits(x);
+            if ((bits & 0x000FFFFFFFFFFFFFL) == 0 && (bits >> 52) != 0)
+            {
+                return (int)(bits >> 52) - 1023; // an exact power of two
+            }
+        }
+
+        return Log(x) * InvLn2;
+    }
+
+    /// <summary>log₁₀ x = ln x / ln 10; −∞ at 0, NaN below 0.</summary>
+    public static double Log10(double x) => Log(x) / Ln10;
+
+    /// <summary>xʸ for x ≥ 0 (and for x &lt; 0 with an integer y): exact for y = 0, 1, 2, ½ and for x = 1; integer
+    /// exponents up to 64 by repeated squaring; otherwise e^(y·ln x), whose error grows with |y·ln x| (about
+    /// |y·ln x|·2⁻⁵³ relative) but is the same on every machine.</summary>
+    public static double Pow(double x, double y)
+    {
+        if (y == 0.0 || x == 1.0)
+        {
+            return 1.0;
+        }
+
+        if (double.IsNaN(x) || double.IsNaN(y))
+        {
+            return double.NaN;
+        }
+
+        if (y == 1.0)
         {
             return x;
         }
 
-        double ax = Math.Abs(x);
-        if (ax < 2.5)
+        if (y == 0.5 && x >= 0)
         {
-            // erf(x) = 2/sqrt(pi) * exp(-x^2) * sum_n (2x^2)^n x / (2n+1)!!, every term positive.
-            double twoX2 = 2.0 * ax * ax;
-            double term = ax;
-            double sum = ax;
-            for (int n = 1; n < 200; n++)
+            return Math.Sqrt(x);
+        }
+
+        bool integer = Math.Floor(y) == y && Math.Abs(y) <= 64;
+        if (integer)
+        {
+            long n = (long)Math.Abs(y);
+            double result = 1.0;
+            double b = x;
+            while (n > 0)
             {
-                term *= twoX2 / (2 * n + 1);
-                sum += term;
-                if (term < sum * 1e-17)
+                if ((n & 1) != 0)
                 {
-                    break;
+                    result *= b;
                 }
+
+                b *= b;
+                n >>= 1;
             }
 
-            double value = TwoOverSqrtPi * Exp(-ax * ax) * sum;
-            return x < 0 ? -value : value;
+            return y < 0 ? 1.0 / result : result;
         }
 
-        double erfc = Erfc(ax);
-        return x < 0 ? erfc - 1.0 : 1.0 - erfc;
+        if (x < 0)
+        {
+            return double.NaN;
+        }
+
+        if (x == 0.0)
+        {
+            return y > 0 ? 0.0 : double.PositiveInfinity;
+        }
+
+        return Exp(y * Log(x));
     }
 
-    /// <summary>erfc(x) for x ≥ 2.5 by the continued fraction erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))),
-    /// evaluated with the modified Lentz method.</summary>
-    private static double Erfc(double x)
+    /// <summary>sin and cos of 2π·<paramref name="turns"/> for turns in [0, 1): the argument is reduced to the nearest
+    /// quarter turn exactly and the rest, within ±π/4, goes through Taylor series to degree 21/20 (truncation error
+    /// below 1e-20).</summary>
+    public static void SinCosTurns(double turns, out double sin, out double cos)
     {
-        if (x > 27.3)
+        double quarters = turns * 4.0;                  // exact
+        double k = Math.Floor(quarters + 0.5);
+        double angle = (quarters - k) * HalfPi;         // [−π/4, π/4]
+        double a2 = angle * angle;
+        double s = 1.0;
+        double c = 1.0;
+        for (int n = 20; n >= 2; n -= 2)
         {
-            return 0.0; // below the smallest subnormal
+            s = 1.0 - s * a2 / ((n + 1) * n);
+            c = 1.0 - c * a2 / (n * (n - 1));
         }
 
-        const double tiny = 1e-300;
-        double f = x;
-        double c = x;
-        double d = 0.0;
-        for (int n = 1; n < 500; n++)
+        s *= angle;
+        switch (((int)k) & 3)
         {
-            double a = n * 0.5;
-            d = x + a * d;
-            d = d == 0 ? tiny : d;
-            c = x + a / c;
-            c = c == 0 ? tiny : c;
-            d = 1.0 / d;
-            double delta = c * d;
-            f *= delta;
-            if (Math.Abs(delta - 1.0) < 1e-16)
-            {
-                break;
-            }
+            case 0: sin = s; cos = c; break;
+            case 1: sin = c; cos = -s; break;
+            case 2: sin = -s; cos = -c; break;
+            default: sin = -c; cos = s; break;
         }
-
-        return OneOverSqrtPi * Exp(-x * x) / f;
-    }
-
-    /// <summary>The standard normal CDF Φ(x) = (1 + erf(x/√2))/2, the form the reference uses.</summary>
-    public static double NormalCdf(double x) => 0.5 * (1.0 + Erf(x / Sqrt2));
-
-    /// <summary>The standard normal quantile Φ⁻¹(p) for 0 &lt; p &lt; 1 (Wichura AS241).</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is not strictly between 0 and 1.</exception>
-    public static double NormalQuantile(double p)
-    {
-        if (!(p > 0.0 && p < 1.0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(p), p, "The normal quantile needs 0 < p < 1.");
-        }
-
-        double q = p - 0.5;
-        double num, den;
-        if (Math.Abs(q) <= 0.425)
-        {
-            double r0 = 0.180625 - q * q;
-            num = (((((((2.5090809287301226727e+3 * r0 + 3.3430575583588128105e+4) * r0 + 6.7265770927008700853e+4) * r0
-                + 4.5921953931549871457e+4) * r0 + 1.3731693765509461125e+4) * r0 + 1.9715909503065514427e+3) * r0
-                + 1.3314166789178437745e+2) * r0 + 3.3871328727963666080e+0) * q;
-            den = ((((((5.2264952788528545610e+3 * r0 + 2.8729085735721942674e+4) * r0 + 3.9307895800092710610e+4) * r0
-                + 2.1213794301586595867e+4) * r0 + 5.3941960214247511077e+3) * r0 + 6.8718700749205790830e+2) * r0
-                + 4.2313330701600911252e+1) * r0 + 1.0;
-            return num / den;
-        }
-
-        double r = q <= 0.0 ? p : 1.0 - p;
-        r = Math.Sqrt(-Log(r));
-        if (r <= 5.0)
-        {
-            r -= 1.6;
-            num = ((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r
-                + 1.27045825245236838258e+0) * r + 3.64784832476320460504e+0) * r + 5.76949722146069140550e+0) * r
-                + 4.63033784615654529590e+0) * r + 1.42343711074968357734e+0;
-            den = ((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r
-                + 1.48103976427480074590e-1) * r + 6.89767334985100004550e-1) * r + 1.67638483018380384940e+0) * r
-                + 2.05319162663775882187e+0) * r + 1.0;
-        }
-        else
-        {
-            r -= 5.0;
-            num = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r
-                + 2.65321895265761230930e-2) * r + 2.96560571828504891230e-1) * r + 1.78482653991729133580e+0) * r
-                + 5.46378491116411436990e+0) * r + 6.65790464350110377720e+0;
-            den = ((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r
-                + 7.86869131145613259100e-4) * r + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r
-                + 5.99832206555887937690e-1) * r + 1.0;
-        }
-
-        double x = num / den;
-        return q < 0.0 ? -x : x;
     }
 }

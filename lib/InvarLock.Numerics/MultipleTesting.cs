@@ -1,7 +1,7 @@
-namespace InvarLock.Guards.Numerics;
+namespace InvarLock.Numerics;
 
-/// <summary>Family-level multiple-testing selection (guards.md §3.7).</summary>
-internal static class MultipleTesting
+/// <summary>Multiple-testing selection over a family of p-values: Benjamini–Hochberg and Bonferroni (guards.md §3.7).</summary>
+public static class MultipleTesting
 {
     /// <summary>True for a p-value that is finite and in [0, 1].</summary>
     public static bool IsValidPValue(double p) => double.IsFinite(p) && p >= 0 && p <= 1;

@@ -1,6 +1,4 @@
-using InvarLock.Core.Statistics;
-
-namespace InvarLock.Core.Tests.Statistics;
+namespace InvarLock.Numerics.Tests;
 
 /// <summary>The bootstrap edge cases of evaluation.md §9 items 1–10.</summary>
 public sealed class BootstrapEdgeCaseTests

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using InvarLock.Numerics;
 
 namespace InvarLock.Compute;
 
@@ -25,50 +26,6 @@ public static class Activations
     {
         CheckLengths(input, output);
         ForChunks(input, output, threads, &GeluErfChunk);
-    }
-
-    /// <summary>The error function in double precision (absolute error below 1e-14).</summary>
-    public static double Erf(double x)
-    {
-        if (double.IsNaN(x))
-        {
-            return double.NaN;
-        }
-        double ax = Math.Abs(x);
-        double result;
-        if (ax < 2.0)
-        {
-            // Maclaurin series: erf(x) = 2/√π · Σ (−1)^n x^(2n+1) / (n! (2n+1)).
-            double term = ax;
-            double sum = ax;
-            double x2 = ax * ax;
-            for (int n = 1; n < 200; n++)
-            {
-                term *= -x2 / n;
-                double add = term / (2 * n + 1);
-                sum += add;
-                if (Math.Abs(add) < 1e-17 * Math.Abs(sum))
-                {
-                    break;
-                }
-            }
-            result = 2.0 / Math.Sqrt(Math.PI) * sum;
-        }
-        else if (ax < 27.0)
-        {
-            // Continued fraction for erfc, evaluated backwards: erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))).
-            double f = ax;
-            for (int n = 60; n >= 1; n--)
-            {
-                f = ax + n / 2.0 / f;
-            }
-            result = 1.0 - Math.Exp(-ax * ax) / Math.Sqrt(Math.PI) / f;
-        }
-        else
-        {
-            result = 1.0;
-        }
-        return x < 0 ? -result : result;
     }
 
     private static unsafe void ForChunks(ReadOnlySpan<float> input, Span<float> output, int threads,
@@ -121,7 +78,7 @@ public static class Activations
         for (int i = 0; i < input.Length; i++)
         {
             double x = input[i];
-            output[i] = (float)(0.5 * x * (1.0 + Erf(x / Math.Sqrt(2.0))));
+            output[i] = (float)(0.5 * x * (1.0 + NormalDistribution.Erf(x / Math.Sqrt(2.0))));
         }
     }
 

@@ -1,4 +1,4 @@
-namespace InvarLock.Core.Statistics;
+namespace InvarLock.Numerics;
 
 /// <summary>The bootstrap's random-number generator: PCG64 (XSL-RR 128/64) seeded through a SeedSequence, exactly as
 /// numpy's <c>numpy.random.default_rng(seed)</c>, so every draw is reproducible bit for bit on any OS and can be checked
