@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using InvarLock.Cli.Commands;
 using InvarLock.Sdk.Errors;
 using Microsoft.Extensions.DependencyInjection;
+using InvarLock.Core;
 
 namespace InvarLock.Cli;
 

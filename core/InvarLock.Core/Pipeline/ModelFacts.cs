@@ -11,4 +11,11 @@ namespace InvarLock.Core.Pipeline;
 /// <param name="Layers">Transformer blocks.</param>
 /// <param name="VocabSize">Vocabulary size.</param>
 public sealed record ModelFacts(string Path, string Adapter, string Architecture, long ParameterCount, string WeightsSha256,
-    string? ConfigSha256, string TokenizerSha256, int Layers, int VocabSize);
+    string? ConfigSha256, string TokenizerSha256, int Layers, int VocabSize)
+{
+    /// <summary>The facts of <paramref name="model"/>, loaded by <paramref name="adapter"/> from <paramref name="folder"/>.</summary>
+    internal static ModelFacts Of(Sdk.Models.IModel model, string folder, Sdk.Models.IModelAdapter adapter, string displayPath) =>
+        new(displayPath, adapter.Descriptor.Name, model.Description.Architecture, model.Description.ParameterCount,
+            ModelDigests.Weights(model.Parameters), ModelDigests.ConfigFile(folder), model.Tokenizer.Info.Sha256,
+            model.Description.Layers, model.Description.VocabSize);
+}

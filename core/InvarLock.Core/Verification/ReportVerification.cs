@@ -12,5 +12,5 @@ public sealed record ReportVerification(string Path, string Status, string? Sche
     IReadOnlyList<string> FailedGates, IReadOnlyList<VerifyCheck> Checks)
 {
     /// <summary>The process exit code this report alone implies: 0 pass, 1 gate failed, 2 malformed.</summary>
-    public int ExitCode => Status switch { "pass" => 0, "gate_failed" => 1, _ => 2 };
+    public int ExitCode => ExitCodes.ForVerification(Status);
 }

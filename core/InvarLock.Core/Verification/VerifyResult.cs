@@ -14,7 +14,7 @@ public sealed record VerifyResult(IReadOnlyList<ReportVerification> Reports, str
     public const string Format = "invarlock.verify/v1";
 
     /// <summary>0 when every report passes; 2 when any is malformed or tampered; otherwise 1 when any gate fails.</summary>
-    public int ExitCode => Reports.Count == 0 ? 2 : Reports.Max(r => r.ExitCode);
+    public int ExitCode => Reports.Count == 0 ? ExitCodes.BadInput : Reports.Max(r => r.ExitCode);
 
     /// <summary>The machine-readable envelope (one JSON object; keys in a fixed order).</summary>
     public JsonObject ToJson()

@@ -4,6 +4,7 @@ using InvarLock.Core.Plugins;
 using InvarLock.Core.Security;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Errors;
+using InvarLock.Core;
 
 namespace InvarLock.Cli.Commands;
 

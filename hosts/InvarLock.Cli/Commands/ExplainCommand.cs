@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using InvarLock.Core.Reporting.Gates;
 using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
+using InvarLock.Core;
 
 namespace InvarLock.Cli.Commands;
 

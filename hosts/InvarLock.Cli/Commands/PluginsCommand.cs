@@ -8,6 +8,7 @@ using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Plugins;
 using Microsoft.Extensions.DependencyInjection;
+using InvarLock.Core;
 
 namespace InvarLock.Cli.Commands;
 

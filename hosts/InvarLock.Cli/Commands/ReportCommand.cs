@@ -6,6 +6,7 @@ using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
+using InvarLock.Core;
 
 namespace InvarLock.Cli.Commands;
 

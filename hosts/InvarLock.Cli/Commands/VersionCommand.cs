@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using InvarLock.Sdk;
+using InvarLock.Core;
 
 namespace InvarLock.Cli.Commands;
 

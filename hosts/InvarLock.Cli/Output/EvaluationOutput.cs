@@ -6,6 +6,7 @@ using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Core.Security;
+using InvarLock.Core;
 
 namespace InvarLock.Cli;
 
@@ -24,7 +25,7 @@ internal static class EvaluationOutput
             AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
         bundle.Commit();
         string reportPath = bundle.FinalPath(ReportWriter.ReportFileName);
-        int exit = run.Aborted ? ExitCodes.Aborted : !report.Verdict.Passed || run.RolledBack ? ExitCodes.GateFailed : ExitCodes.Success;
+        int exit = ExitCodes.ForEvaluation(report);
         string status = exit switch { ExitCodes.Success => "PASS", ExitCodes.Aborted => "ABORTED", _ => "FAIL" };
         PrimaryMetricSection pm = report.PrimaryMetric;
 

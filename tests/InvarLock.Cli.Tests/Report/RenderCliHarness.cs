@@ -1,6 +1,7 @@
 using System.CommandLine;
 using InvarLock.Cli.Commands;
 using InvarLock.Sdk.Errors;
+using InvarLock.Core;
 
 namespace InvarLock.Cli.Tests.Report;
 

@@ -1,0 +1,58 @@
+using InvarLock.Core.Plugins;
+using InvarLock.Sdk.Datasets;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Plugins;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Core.Pipeline.Stages;
+
+/// <summary>Stage 2: every input checked before any model is loaded for compute — both folders exist, an adapter accepts
+/// each (config, tokenizer, remote-code markers; errors name the side), and the dataset reads.</summary>
+internal static class InputStage
+{
+    public static CheckedInputs Run(EvaluationRequest request, RunSetup setup, RunContext context)
+    {
+        string baselinePath = FullFolder(request.BaselinePath, "--baseline", "baseline");
+        string? subjectPath = request.SubjectPath is null ? null : FullFolder(request.SubjectPath, "--subject", "subject");
+        IModelAdapter adapter = context.Use(ChooseAdapter(context.Registry, request.Adapter, baselinePath, "baseline"), PluginKind.Adapter);
+        IModelAdapter? subjectAdapter = subjectPath is null ? null
+            : ChooseAdapter(context.Registry, request.Adapter ?? adapter.Descriptor.Name, subjectPath, "subject");
+        DatasetContent content = setup.Dataset.Load(new DatasetSpec(request.DatasetPath, request.Seed,
+            PlanStage.SizeHint(setup.TokensNeeded(request.SequenceLength))));
+        var loadOptions = new ModelLoadOptions { Threads = request.Threads, AllowRemoteCodeConfig = request.AllowRemoteCodeConfig };
+        return new CheckedInputs(baselinePath, adapter, subjectPath, subjectAdapter, content, loadOptions);
+    }
+
+    private static string FullFolder(string path, string option, string side)
+    {
+        string full = Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+        {
+            throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: {side} folder ({option}) not found");
+        }
+        return full;
+    }
+
+    private static IModelAdapter ChooseAdapter(PluginRegistry registry, string? name, string folder, string side)
+    {
+        if (name is not null)
+        {
+            IModelAdapter named = registry.GetAdapter(name);
+            ModelProbe probe = named.Describe(folder);
+            return probe.CanLoad ? named
+                : throw new InvarLockException(ErrorCodes.UnsupportedModel, $"{folder}: adapter {name} cannot load the {side} model: {probe.Reason}");
+        }
+        var reasons = new List<string>();
+        foreach (IModelAdapter candidate in registry.Adapters)
+        {
+            ModelProbe probe = candidate.Describe(folder);
+            if (probe.CanLoad)
+            {
+                return candidate;
+            }
+            reasons.Add($"{candidate.Descriptor.Name}: {probe.Reason}");
+        }
+        throw new InvarLockException(ErrorCodes.UnsupportedModel,
+            $"{folder}: no adapter recognises the {side} model ({(reasons.Count == 0 ? "no adapters registered" : string.Join("; ", reasons))})");
+    }
+}

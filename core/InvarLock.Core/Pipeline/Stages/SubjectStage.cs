@@ -1,0 +1,52 @@
+using System.Text.Json;
+using InvarLock.Sdk.Edits;
+using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Models;
+
+namespace InvarLock.Core.Pipeline.Stages;
+
+/// <summary>Stage 6: the subject — the brought checkpoint loaded, or the edit applied to a fresh copy of the baseline
+/// (with a snapshot that can undo it); its tokenizer must be the baseline's.</summary>
+internal static class SubjectStage
+{
+    public static SubjectModel Run(EvaluationRequest request, RunSetup setup, CheckedInputs inputs, IModel baseline, RunContext context)
+    {
+        context.Observer.StageStarted("load subject", 0);
+        SubjectModel subject;
+        if (inputs.SubjectPath is { } brought)
+        {
+            IModel model = inputs.SubjectAdapter!.Load(brought, inputs.LoadOptions);
+            subject = new SubjectModel(model, brought, inputs.SubjectAdapter, ModelFacts.Of(model, brought, inputs.SubjectAdapter, brought), null, null);
+        }
+        else
+        {
+            IModel model = inputs.Adapter.Load(inputs.BaselinePath, inputs.LoadOptions);
+            IModelSnapshot? preEdit = null;
+            try
+            {
+                preEdit = model.Snapshot();
+                JsonElement parameters = request.EditParameters.ValueKind == JsonValueKind.Undefined
+                    ? JsonSerializer.SerializeToElement(new Dictionary<string, object>()) : request.EditParameters;
+                EditResult edit = setup.Edit!.Apply(model, new EditSpec(parameters, request.Seed));
+                subject = new SubjectModel(model, null, inputs.Adapter,
+                    ModelFacts.Of(model, inputs.BaselinePath, inputs.Adapter, $"{inputs.BaselinePath} + edit {request.EditName}"), edit, preEdit);
+            }
+            catch
+            {
+                preEdit?.Dispose();
+                model.Dispose();
+                throw;
+            }
+        }
+        context.Observer.StageCompleted("load subject");
+        if (subject.Model.Tokenizer.Info.Sha256 != baseline.Tokenizer.Info.Sha256)
+        {
+            string where = subject.BroughtPath ?? inputs.BaselinePath;
+            string mine = subject.Model.Tokenizer.Info.Sha256[..12], theirs = baseline.Tokenizer.Info.Sha256[..12];
+            subject.Dispose();
+            throw new InvarLockException(ErrorCodes.PairingMismatch,
+                $"{where}: tokenizer differs from the baseline's ({mine} vs {theirs}); windows cannot be paired");
+        }
+        return subject;
+    }
+}
