@@ -6,9 +6,10 @@ using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Reporting;
 
-/// <summary>The one path from a report's raw sections (windows, per-window losses, guards, overhead, resolved policy,
-/// seed) to its computed sections (primary metric, tail, gates, validation, verdict, confidence). The builder and the
-/// verifier both call <see cref="Compute"/>, so a stored number can always be recomputed exactly.</summary>
+/// <summary>The one path from a run's raw facts (windows, per-window losses, guards, overhead, resolved policy, seed) to
+/// its computed sections (primary metric, tail, gates, validation, verdict, confidence). The builder calls
+/// <see cref="Compute"/> on <see cref="AnalysisInputs.FromRun"/>, the verifier on <see cref="AnalysisInputs.FromReport"/>,
+/// so a stored number can always be recomputed exactly.</summary>
 public static class ReportAnalysis
 {
     /// <summary>Name of the bootstrap generator recorded in the report.</summary>
@@ -16,58 +17,49 @@ public static class ReportAnalysis
 
     /// <summary>The computed sections of a report.</summary>
     public sealed record Result(MetricGatePolicy Policy, PrimaryMetricAnalysis Analysis, GateOutcome Gates, PrimaryMetricSection PrimaryMetric,
-        TailSection Tail, GatePolicySection GatePolicy, string PolicySha256, string PlanSha256);
+        TailSection Tail, GatePolicySection GatePolicy, string PolicySha256, OverheadStatistics? Overhead);
 
-    /// <summary>Recomputes every derived section from the raw ones.</summary>
-    public static Result Compute(JsonObject resolvedPolicy, int seed, string primaryMetricKind, WindowsSection windows, EvaluationSection evaluation,
-        IReadOnlyList<GuardSection> guards, GuardOverheadSection? overhead, bool aborted, long streamTokens)
+    /// <summary>The derived guard-overhead numbers (perplexities of the bare and guarded final arm, their ratio).</summary>
+    public sealed record OverheadStatistics(double? BarePerplexity, double? GuardedPerplexity, double? Ratio, double? Percent, double Threshold);
+
+    /// <summary>Computes every derived section from <paramref name="inputs"/>.</summary>
+    public static Result Compute(AnalysisInputs inputs)
     {
-        ArgumentNullException.ThrowIfNull(resolvedPolicy);
-        ArgumentNullException.ThrowIfNull(windows);
-        ArgumentNullException.ThrowIfNull(evaluation);
-        ArgumentNullException.ThrowIfNull(guards);
-        MetricGatePolicy policy = MetricGatePolicy.FromPolicyDocument(resolvedPolicy);
-        BootstrapSettings bootstrap = policy.BootstrapFor(seed);
+        ArgumentNullException.ThrowIfNull(inputs);
+        MetricGatePolicy policy = MetricGatePolicy.FromPolicyDocument(inputs.ResolvedPolicy);
+        BootstrapSettings bootstrap = policy.BootstrapFor(inputs.Seed);
         PrimaryMetricAnalysis analysis = PrimaryMetricAnalysis.Compute(
-            Arm(windows.Preview.WindowIds, Losses(evaluation.Preview.BaselineLossSums, evaluation.Preview.BaselineTokenCounts)),
-            Arm(windows.Final.WindowIds, Losses(evaluation.Final.BaselineLossSums, evaluation.Final.BaselineTokenCounts)),
-            Arm(windows.Preview.WindowIds, Losses(evaluation.Preview.SubjectLossSums, evaluation.Preview.SubjectTokenCounts)),
-            Arm(windows.Final.WindowIds, Losses(evaluation.Final.SubjectLossSums, evaluation.Final.SubjectTokenCounts)),
+            Arm(inputs.PreviewIds, inputs.BaselinePreview),
+            Arm(inputs.FinalIds, inputs.BaselineFinal),
+            Arm(inputs.PreviewIds, inputs.SubjectPreview),
+            Arm(inputs.FinalIds, inputs.SubjectFinal),
             bootstrap, policy.Tail);
 
         (double, double)? overheadPair = null;
-        if (overhead is not null)
+        OverheadStatistics? overhead = null;
+        if (inputs.Overhead is { } o)
         {
-            overheadPair = (PerplexitySummary.From(Losses(overhead.BareLossSums, overhead.BareTokenCounts)).Perplexity,
-                PerplexitySummary.From(Losses(overhead.GuardedLossSums, overhead.GuardedTokenCounts)).Perplexity);
-        }
-
-        long windowTokens = 0;
-        foreach (int c in windows.Preview.TokenCounts)
-        {
-            windowTokens += c;
-        }
-
-        foreach (int c in windows.Final.TokenCounts)
-        {
-            windowTokens += c;
+            double bare = PerplexitySummary.From(o.Bare).Perplexity, guarded = PerplexitySummary.From(o.Guarded).Perplexity;
+            overheadPair = (bare, guarded);
+            double ratio = bare > 0 && double.IsFinite(bare) && double.IsFinite(guarded) ? guarded / bare : double.NaN;
+            overhead = new OverheadStatistics(N(bare), N(guarded), N(ratio), N((ratio - 1.0) * 100.0), policy.GuardOverheadThreshold);
         }
 
         var gateInputs = new GateInputs
         {
             Analysis = analysis,
             Policy = policy,
-            Guards = guards.Select(g => new GuardGateInput(g.Name, g.Passed, g.Action, g.Error, g.Violations.Count)).ToList(),
+            Guards = inputs.Guards,
             Overhead = overheadPair,
-            SequenceLength = windows.SequenceLength,
-            Stride = windows.Stride,
-            StreamTokens = streamTokens,
-            WindowTokens = windowTokens,
-            Aborted = aborted,
+            SequenceLength = inputs.SequenceLength,
+            Stride = inputs.Stride,
+            StreamTokens = inputs.StreamTokens,
+            WindowTokens = inputs.WindowTokens,
+            Aborted = inputs.Aborted,
         };
         GateOutcome outcome = GateEvaluator.Evaluate(gateInputs);
-        return new Result(policy, analysis, outcome, PrimaryMetric(primaryMetricKind, analysis, policy), Tail(analysis.Tail, policy.Tail),
-            GatePolicy(policy), CanonicalJson.Sha256Hex(resolvedPolicy), PlanSha256(windows));
+        return new Result(policy, analysis, outcome, PrimaryMetric(inputs.PrimaryMetricKind, analysis, policy), Tail(analysis.Tail, policy.Tail),
+            GatePolicy(policy), CanonicalJson.Sha256Hex(inputs.ResolvedPolicy), overhead);
     }
 
     /// <summary>SHA-256 (RFC 8785) of <c>{sequence_length, stride, preview: {window_ids, token_sha256}, final: {…}}</c>: two
@@ -75,6 +67,14 @@ public static class ReportAnalysis
     public static string PlanSha256(WindowsSection windows)
     {
         ArgumentNullException.ThrowIfNull(windows);
+        return PlanSha256(windows.SequenceLength, windows.Stride, windows.Preview, windows.Final);
+    }
+
+    /// <summary>The plan digest of two arms (see <see cref="PlanSha256(WindowsSection)"/>).</summary>
+    public static string PlanSha256(int sequenceLength, int stride, WindowArmSection preview, WindowArmSection final)
+    {
+        ArgumentNullException.ThrowIfNull(preview);
+        ArgumentNullException.ThrowIfNull(final);
         static JsonObject Arm(WindowArmSection arm) => new()
         {
             ["window_ids"] = new JsonArray(arm.WindowIds.Select(i => (JsonNode)JsonValue.Create(i)).ToArray()),
@@ -82,28 +82,11 @@ public static class ReportAnalysis
         };
         return CanonicalJson.Sha256Hex(new JsonObject
         {
-            ["sequence_length"] = windows.SequenceLength,
-            ["stride"] = windows.Stride,
-            ["preview"] = Arm(windows.Preview),
-            ["final"] = Arm(windows.Final),
+            ["sequence_length"] = sequenceLength,
+            ["stride"] = stride,
+            ["preview"] = Arm(preview),
+            ["final"] = Arm(final),
         });
-    }
-
-    /// <summary>Per-window losses from stored lists (null = non-finite loss, read back as NaN).</summary>
-    public static IReadOnlyList<WindowLoss> Losses(IReadOnlyList<double?> sums, IReadOnlyList<int> counts)
-    {
-        if (sums.Count != counts.Count)
-        {
-            throw new ArgumentException($"{sums.Count} loss sums but {counts.Count} token counts.");
-        }
-
-        var list = new WindowLoss[sums.Count];
-        for (int i = 0; i < list.Length; i++)
-        {
-            list[i] = new WindowLoss(sums[i] ?? double.NaN, counts[i]);
-        }
-
-        return list;
     }
 
     /// <summary>Pairs losses with the first ids of the arm (an aborted run scores fewer windows than planned).</summary>

@@ -22,14 +22,9 @@ public static class ReportBuilder
             Arm(run.BaselinePreview, run.SubjectPreview),
             Arm(run.BaselineFinal, run.SubjectFinal));
         var guards = run.Guards.OrderBy(g => g.Position).Select(Guard).ToList();
-        GuardOverheadSection? overhead = Overhead(run.GuardOverhead);
         JsonObject resolved = Sanitize(run.Policy.Document)!.AsObject();
-        ReportAnalysis.Result computed = ReportAnalysis.Compute(resolved, run.Seed, run.PrimaryMetric, windows, evaluation, guards, overhead,
-            run.Aborted, run.Windows.StreamTokens);
-        if (overhead is not null)
-        {
-            overhead = WithOverheadStatistics(overhead, computed.Policy.GuardOverheadThreshold);
-        }
+        ReportAnalysis.Result computed = ReportAnalysis.Compute(AnalysisInputs.FromRun(run, resolved));
+        GuardOverheadSection? overhead = run.GuardOverhead is { } m && computed.Overhead is { } o ? Overhead(m, o) : null;
 
         var report = new EvaluationReport(
             EvaluationReport.CurrentSchemaVersion,
@@ -113,9 +108,9 @@ public static class ReportBuilder
             windows.Select(w => w.StartToken).ToList(),
             windows.Select(w => w.Tokens.Length).ToList(),
             windows.Select(w => w.TokenSha256).ToList());
-        var section = new WindowsSection(plan.SequenceLength, plan.Stride, plan.StreamTokens, plan.OverlapFraction, Arm(plan.Preview),
-            Arm(plan.Final), plan.Method, "");
-        return section with { PlanSha256 = ReportAnalysis.PlanSha256(section) };
+        WindowArmSection preview = Arm(plan.Preview), final = Arm(plan.Final);
+        return new WindowsSection(plan.SequenceLength, plan.Stride, plan.StreamTokens, plan.OverlapFraction, preview, final, plan.Method,
+            ReportAnalysis.PlanSha256(plan.SequenceLength, plan.Stride, preview, final));
     }
 
     /// <remarks>An aborted run may have scored fewer windows than planned; the lists then stay shorter and pairing reports it.</remarks>
@@ -142,24 +137,19 @@ public static class ReportBuilder
             metrics, Sanitize(o.Details)?.AsObject(), g.Error);
     }
 
-    private static GuardOverheadSection? Overhead(GuardOverheadMeasurement? m) => m is null ? null : new GuardOverheadSection(m.Method,
+    private static GuardOverheadSection Overhead(GuardOverheadMeasurement m, ReportAnalysis.OverheadStatistics o) => new(m.Method,
         m.BareFinal.Select(l => N(l.LossSum)).ToList(), m.BareFinal.Select(l => l.TokenCount).ToList(),
-        m.GuardedFinal.Select(l => N(l.LossSum)).ToList(), m.GuardedFinal.Select(l => l.TokenCount).ToList(), null, null, null, null, 0.01);
+        m.GuardedFinal.Select(l => N(l.LossSum)).ToList(), m.GuardedFinal.Select(l => l.TokenCount).ToList(), o.BarePerplexity,
+        o.GuardedPerplexity, o.Ratio, o.Percent, o.Threshold);
 
-    /// <summary>Fills the derived overhead numbers (perplexities, ratio, percent, threshold) from the stored losses.</summary>
-    public static GuardOverheadSection WithOverheadStatistics(GuardOverheadSection section, double threshold)
+    /// <summary>A stored overhead section with its derived numbers replaced by <paramref name="o"/> (what verify compares).</summary>
+    public static GuardOverheadSection WithStatistics(GuardOverheadSection section, ReportAnalysis.OverheadStatistics o)
     {
         ArgumentNullException.ThrowIfNull(section);
-        double bare = Statistics.PerplexitySummary.From(ReportAnalysis.Losses(section.BareLossSums, section.BareTokenCounts)).Perplexity;
-        double guarded = Statistics.PerplexitySummary.From(ReportAnalysis.Losses(section.GuardedLossSums, section.GuardedTokenCounts)).Perplexity;
-        double ratio = bare > 0 && double.IsFinite(bare) && double.IsFinite(guarded) ? guarded / bare : double.NaN;
+        ArgumentNullException.ThrowIfNull(o);
         return section with
         {
-            BarePerplexity = N(bare),
-            GuardedPerplexity = N(guarded),
-            Ratio = N(ratio),
-            Percent = N((ratio - 1.0) * 100.0),
-            Threshold = threshold,
+            BarePerplexity = o.BarePerplexity, GuardedPerplexity = o.GuardedPerplexity, Ratio = o.Ratio, Percent = o.Percent, Threshold = o.Threshold,
         };
     }
 

@@ -136,8 +136,7 @@ public static partial class ReportVerifier
         ReportAnalysis.Result computed;
         try
         {
-            computed = ReportAnalysis.Compute(report.Policy.Resolved, report.Run.Seed, report.Run.PrimaryMetricKind, report.Windows,
-                report.Evaluation, report.Guards, report.GuardOverhead, report.Run.Aborted, report.Windows.StreamTokens);
+            computed = ReportAnalysis.Compute(AnalysisInputs.FromReport(report));
         }
         catch (Exception e) when (e is ArgumentException or InvarLockException or InvalidOperationException or FormatException)
         {
@@ -145,14 +144,14 @@ public static partial class ReportVerifier
             return Done(report, null);
         }
 
-        Compare("plan_digest", report.Windows.PlanSha256, computed.PlanSha256);
+        Compare("plan_digest", report.Windows.PlanSha256, ReportAnalysis.PlanSha256(report.Windows));
         Compare("gate_policy", report.Policy.GatePolicy, computed.GatePolicy);
         Compare("policy_identity", new { report.Policy.Tier, report.Policy.Profile, run_tier = report.Run.Tier, run_profile = report.Run.Profile },
             new { computed.Policy.Tier, computed.Policy.Profile, run_tier = computed.Policy.Tier, run_profile = computed.Policy.Profile });
         Compare("primary_metric", report.PrimaryMetric, computed.PrimaryMetric);
         Compare("tail", report.Tail, computed.Tail);
         Compare("guard_overhead", report.GuardOverhead,
-            report.GuardOverhead is null ? null : ReportBuilder.WithOverheadStatistics(report.GuardOverhead, computed.Policy.GuardOverheadThreshold));
+            report.GuardOverhead is null || computed.Overhead is null ? null : ReportBuilder.WithStatistics(report.GuardOverhead, computed.Overhead));
         Compare("gates", report.Gates, computed.Gates.Gates);
         Compare("validation", report.Validation, computed.Gates.Validation);
         Compare("confidence", report.Confidence, computed.Gates.Confidence);

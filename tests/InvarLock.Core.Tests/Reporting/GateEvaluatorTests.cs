@@ -2,6 +2,7 @@ using InvarLock.Core.Policy;
 using InvarLock.Core.Reporting.Gates;
 using InvarLock.Core.Statistics;
 using InvarLock.Numerics;
+using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Tests.Reporting;
@@ -33,7 +34,7 @@ public sealed class GateEvaluatorTests
         {
             Analysis = analysis,
             Policy = policy,
-            Guards = guards ?? [new GuardGateInput("invariants", true, "none", null, 0), new GuardGateInput("spectral", true, "none", null, 0)],
+            Guards = guards ?? [new GuardGateInput("invariants", true, GuardAction.None, null, 0), new GuardGateInput("spectral", true, GuardAction.None, null, 0)],
             Overhead = overhead,
             SequenceLength = sequenceLength,
             Stride = stride,
@@ -107,8 +108,8 @@ public sealed class GateEvaluatorTests
     {
         GuardGateInput[] guards =
         [
-            new("invariants", true, "none", null, 0), new("spectral", false, "rollback", null, 6), new("rmt", true, "warn", null, 1),
-            new("invariants", false, "abort", "boom", 0),
+            new("invariants", true, GuardAction.None, null, 0), new("spectral", false, GuardAction.Rollback, null, 6),
+            new("rmt", true, GuardAction.Warn, null, 1), new("invariants", false, GuardAction.Abort, "boom", 0),
         ];
         GateOutcome outcome = GateEvaluator.Evaluate(Inputs(1.0, Policy(), guards: guards));
         Assert.False(Gate(outcome, "spectral_stable").Passed);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InvarLock.Core.Statistics;
+using InvarLock.Sdk.Guards;
 
 namespace InvarLock.Core.Reporting.Gates;
 
@@ -154,7 +155,7 @@ public static class GateEvaluator
         foreach (string name in byName)
         {
             var records = inputs.Guards.Where(g => g.Name == name).ToList();
-            var failing = records.Where(g => !g.Passed || g.Error is not null || g.Action is "rollback" or "abort").ToList();
+            var failing = records.Where(g => !g.Passed || g.Error is not null || g.Action >= GuardAction.Rollback).ToList();
             int violations = records.Sum(g => g.Violations);
             string reason = failing.Count == 0
                 ? $"The {name} guard passed ({violations} finding(s), action {MaxAction(records)})."
@@ -259,14 +260,16 @@ public static class GateEvaluator
 
     private static string MaxAction(List<GuardGateInput> records)
     {
-        string[] order = ["none", "warn", "rollback", "abort"];
-        int worst = 0;
+        GuardAction worst = GuardAction.None;
         foreach (GuardGateInput g in records)
         {
-            worst = Math.Max(worst, Array.IndexOf(order, g.Action));
+            if (g.Action > worst)
+            {
+                worst = g.Action;
+            }
         }
 
-        return order[Math.Max(0, worst)];
+        return worst.ToString().ToLowerInvariant();
     }
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
