@@ -1,9 +1,6 @@
-using System.Text.Json.Nodes;
 using InvarLock.Core.Canonical;
-using InvarLock.Core.Pipeline;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Model;
-using InvarLock.Core.Tests.Statistics;
 using InvarLock.Core.Tests.Verification;
 
 namespace InvarLock.Core.Tests.Reporting;
@@ -88,48 +85,5 @@ public sealed class ReportWriterTests
         Assert.Contains("`primary_metric_acceptable`", md);
         Assert.Contains("CI upper bound", md);
         Assert.EndsWith("\n", md);
-    }
-
-    [Fact]
-    public void ReportSchema_EmbeddedResource_EqualsShippedFile() =>
-        Assert.Equal(File.ReadAllText(SourceSchemaPath()), ReportSchema.Text());
-
-    [Fact]
-    [Trait("Category", "Parity")]
-    public void Write_Reports_ValidateAgainstSchemaWithPythonJsonschema()
-    {
-        using var plain = new VerifyTestFolder(ReportFixtures.Run());
-        using var failing = new VerifyTestFolder(ReportFixtures.Run(profile: "ci", shift: 0.3, guards: ReportFixtures.DefaultGuards("rmt"),
-            overhead: new GuardOverheadMeasurement([new Sdk.Models.WindowLoss(30, 10)], [new Sdk.Models.WindowLoss(30.5, 10)], 1, 1, "bare vs guarded")));
-        using var noEdit = new VerifyTestFolder(ReportFixtures.Run(stride: 8) with { Edit = null });
-        string output = PythonScript.Run("Reporting/validate_report_schema.py", SourceSchemaPath(), plain.ReportPath, failing.ReportPath,
-            noEdit.ReportPath);
-        Assert.Equal(3, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith(": ok", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    [Trait("Category", "Parity")]
-    public void Schema_TamperedReports_RejectedByPythonJsonschema()
-    {
-        using var folder = new VerifyTestFolder(ReportFixtures.Run());
-        folder.Tamper(n => n["primary_metric"]!["surprise"] = 1);
-        (int exit, string stdout, _) = PythonScript.RunWithExitCode("Reporting/validate_report_schema.py", SourceSchemaPath(), folder.ReportPath);
-        Assert.Equal(1, exit);
-        Assert.Contains("surprise", stdout);
-        folder.Tamper(n =>
-        {
-            n["primary_metric"]!.AsObject().Remove("surprise");
-            n["confidence"]!["label"] = "Certain";
-        });
-        (exit, stdout, _) = PythonScript.RunWithExitCode("Reporting/validate_report_schema.py", SourceSchemaPath(), folder.ReportPath);
-        Assert.Equal(1, exit);
-        Assert.Contains("Certain", stdout);
-    }
-
-    private static string SourceSchemaPath()
-    {
-        string test = PythonScript.SourceFile("Reporting/validate_report_schema.py");
-        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(test)!, "..", "..", "..", "core", "InvarLock.Core", "Reporting",
-            "evaluation.report.schema.json"));
     }
 }
