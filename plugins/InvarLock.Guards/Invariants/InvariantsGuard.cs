@@ -13,60 +13,48 @@ namespace InvarLock.Guards.Invariants;
 /// <remarks>The chain runs it first and last; each instance prepares and validates on its own.
 /// Decision (§2.3): fatal findings fail with <c>on_fail</c> (abort when <c>on_fail</c> is warn); warnings alone pass with
 /// Warn unless <c>on_fail</c> is rollback/abort. Fatal: non-finite tensors, vocabulary mismatches, and in strict mode also
-/// missing norms and changed invariants.</remarks>
-public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
+/// missing norms and changed invariants. Validation without a successful preparation aborts (<see cref="GuardBase{TPolicy}"/>).</remarks>
+internal sealed class InvariantsGuard : GuardBase<InvariantsOptions>
 {
     internal const string NonFinite = "non_finite_tensor";
     internal const string NormMissing = "layer_norm_missing";
     internal const string TokenizerMismatch = "tokenizer_mismatch";
     internal const string InvariantViolation = "invariant_violation";
-    internal const string NotPrepared = "not_prepared";
 
-    private InvariantsOptions _options = InvariantsOptions.Default;
     private SortedDictionary<string, JsonNode?>? _baseline;
     private IReadOnlyList<string> _profileChecks = [];
 
     /// <inheritdoc />
-    public PluginDescriptor Descriptor => GuardDescriptors.Invariants;
+    public override PluginDescriptor Descriptor => GuardDescriptors.Invariants;
 
     /// <inheritdoc />
-    public void CheckPolicy(JsonElement policy) => InvariantsOptions.Parse(policy);
+    protected override InvariantsOptions ParsePolicy(PolicyReader policy) => InvariantsOptions.Read(policy);
 
     /// <inheritdoc />
-    public GuardPrepared Prepare(GuardContext context)
+    protected override GuardPrepared PrepareCore(GuardContext context, InvariantsOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _options = InvariantsOptions.Parse(context.Policy);
-        _profileChecks = _options.ProfileChecks ?? StructureCapture.DefaultProfileChecks(context.Model.Description);
+        _profileChecks = policy.ProfileChecks ?? StructureCapture.DefaultProfileChecks(context.Model.Description);
         _baseline = StructureCapture.Capture(context.Model, _profileChecks);
         return new GuardPrepared(true, new JsonObject
         {
             ["baseline_checks"] = _baseline.Count,
-            ["strict_mode"] = _options.StrictMode,
-            ["on_fail"] = ActionName(_options.OnFail),
+            ["strict_mode"] = policy.StrictMode,
+            ["on_fail"] = ActionName(policy.OnFail),
             ["structure_hash"] = _baseline[StructureCapture.StructureHash]?.DeepClone(),
         });
     }
 
     /// <inheritdoc />
-    public GuardOutcome Validate(GuardContext context)
+    protected override GuardOutcome ValidateCore(GuardContext context, InvariantsOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (_baseline is null)
-        {
-            return new GuardOutcome(false, GuardAction.Warn,
-                [new GuardViolation(NotPrepared, "Invariants guard was not prepared on the baseline", Fatal: true)],
-                new Dictionary<string, double>(),
-                new JsonObject { ["prepared"] = false });
-        }
-
+        SortedDictionary<string, JsonNode?> baseline = _baseline!;
         IModel model = context.Model;
         SortedDictionary<string, JsonNode?> current = StructureCapture.Capture(model, _profileChecks);
         var fatal = new List<(GuardViolation V, JsonObject J)>();
         var warnings = new List<(GuardViolation V, JsonObject J)>();
         void Add(string type, string message, string? module, double? value, JsonObject extra)
         {
-            bool isFatal = type is NonFinite or TokenizerMismatch || (_options.StrictMode && type is NormMissing or InvariantViolation);
+            bool isFatal = type is NonFinite or TokenizerMismatch || (policy.StrictMode && type is NormMissing or InvariantViolation);
             extra["type"] = type;
             extra["severity"] = isFatal ? "fatal" : "warning";
             extra["message"] = message;
@@ -91,7 +79,7 @@ public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
         }
 
         // 2. Norm layers that disappeared.
-        var baseNorms = Names(_baseline[StructureCapture.LayerNormPaths]);
+        var baseNorms = Names(baseline[StructureCapture.LayerNormPaths]);
         var curNorms = new HashSet<string>(Names(current[StructureCapture.LayerNormPaths]), StringComparer.Ordinal);
         var missingNorms = baseNorms.Where(n => !curNorms.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
         foreach (string n in missingNorms)
@@ -101,7 +89,7 @@ public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
 
         // 3. Embedding vocabulary sizes.
         var mismatches = new JsonArray();
-        if (_baseline.TryGetValue(StructureCapture.EmbeddingVocabSizes, out JsonNode? baseVocab) && baseVocab is JsonObject bv)
+        if (baseline.TryGetValue(StructureCapture.EmbeddingVocabSizes, out JsonNode? baseVocab) && baseVocab is JsonObject bv)
         {
             JsonObject? cv = current.TryGetValue(StructureCapture.EmbeddingVocabSizes, out JsonNode? c) ? c as JsonObject : null;
             foreach (KeyValuePair<string, JsonNode?> kv in bv.OrderBy(k => k.Key, StringComparer.Ordinal))
@@ -119,7 +107,7 @@ public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
         }
 
         // 4. Every other invariant must be unchanged.
-        foreach (KeyValuePair<string, JsonNode?> kv in _baseline)
+        foreach (KeyValuePair<string, JsonNode?> kv in baseline)
         {
             if (kv.Key is StructureCapture.LayerNormPaths or StructureCapture.EmbeddingVocabSizes or StructureCapture.ConfigVocabSize)
             {
@@ -138,12 +126,12 @@ public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
         if (fatal.Count > 0)
         {
             passed = false;
-            action = _options.OnFail == GuardAction.Warn ? GuardAction.Abort : _options.OnFail;
+            action = policy.OnFail == GuardAction.Warn ? GuardAction.Abort : policy.OnFail;
         }
         else if (warnings.Count > 0)
         {
-            passed = _options.OnFail == GuardAction.Warn;
-            action = _options.OnFail;
+            passed = policy.OnFail == GuardAction.Warn;
+            action = policy.OnFail;
         }
         else
         {
@@ -154,7 +142,7 @@ public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
         var all = fatal.Concat(warnings).ToList();
         var metrics = new Dictionary<string, double>
         {
-            ["checks_performed"] = _baseline.Count,
+            ["checks_performed"] = baseline.Count,
             ["violations_found"] = all.Count,
             ["fatal_violations"] = fatal.Count,
             ["warning_violations"] = warnings.Count,
@@ -165,9 +153,9 @@ public sealed class InvariantsGuard : IGuard, IPolicyCheckingGuard
         var details = new JsonObject
         {
             ["prepared"] = true,
-            ["strict_mode"] = _options.StrictMode,
-            ["on_fail"] = ActionName(_options.OnFail),
-            ["baseline_checks"] = ToObject(_baseline),
+            ["strict_mode"] = policy.StrictMode,
+            ["on_fail"] = ActionName(policy.OnFail),
+            ["baseline_checks"] = ToObject(baseline),
             ["current_checks"] = ToObject(current),
             ["violations"] = new JsonArray([.. all.Select(v => (JsonNode)v.J)]),
             ["layer_norm_missing"] = JsonHelpers.Strings(missingNorms),

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using InvarLock.Guards.Common;
 using InvarLock.Sdk.Guards;
 
 namespace InvarLock.Guards.Invariants;
@@ -13,9 +12,14 @@ internal sealed record InvariantsOptions(bool StrictMode, GuardAction OnFail, IR
 {
     public static InvariantsOptions Default { get; } = new(false, GuardAction.Warn, null);
 
-    public static InvariantsOptions Parse(JsonElement policy)
+    /// <summary>Parses a whole section (<see cref="Read"/>, then unknown keys are rejected).</summary>
+    public static InvariantsOptions Parse(JsonElement policy) => PolicyReader.Read("guards.invariants", policy, Read);
+
+    /// <summary>Reads every key of the section from <paramref name="section"/>: the guard's
+    /// <see cref="GuardBase{TPolicy}.ParsePolicy"/> hook.</summary>
+    public static InvariantsOptions Read(PolicyReader section)
     {
-        var section = new PolicySection("guards.invariants", policy);
+        ArgumentNullException.ThrowIfNull(section);
         bool strict = section.Boolean("strict_mode", Default.StrictMode);
         string onFail = section.Choice("on_fail", "warn", "warn", "rollback", "abort");
         IReadOnlyList<string>? checks = section.Has("profile_checks") ? section.StringList("profile_checks") ?? [] : null;
@@ -25,8 +29,6 @@ internal sealed record InvariantsOptions(bool StrictMode, GuardAction OnFail, IR
             "abort" => GuardAction.Abort,
             _ => GuardAction.Warn,
         };
-        InvariantsOptions result = new InvariantsOptions(strict, action, checks);
-        section.RejectUnknownKeys();
-        return result;
+        return new InvariantsOptions(strict, action, checks);
     }
 }

@@ -11,15 +11,14 @@ namespace InvarLock.Guards.Rmt;
 /// evenly spaced calibration windows, scores each as σ̂ of the globally whitened activations over the Marchenko–Pastur
 /// edge √m + √n, takes per-family maxima, and fails when a family's edge risk rises above <c>(1 + ε)</c>× its baseline.</summary>
 /// <remarks>Decision: any ε-band violation → Abort. When activations are required (policy <c>activation_required</c>, or by
-/// default the ci and release profiles) and none are available, the guard fails closed with Abort; when not required
-/// it passes without evaluating.</remarks>
-public sealed class RmtGuard : IGuard, IPolicyCheckingGuard
+/// default the ci and release profiles) and none are available on the baseline, preparation is not ready and validation
+/// fails closed with Abort (<c>not_prepared</c>, quoting the reason); when not required it passes without evaluating.</remarks>
+internal sealed class RmtGuard : GuardBase<RmtOptions>
 {
     internal const string EpsilonBand = "epsilon_band";
     internal const string ActivationRequiredCode = "activation_required";
 
     private RmtOptions _options = RmtOptions.Balanced;
-    private bool _prepared;
     private bool _required;
     private string? _unavailableReason;
     private SortedDictionary<string, double>? _baseModules;
@@ -27,22 +26,23 @@ public sealed class RmtGuard : IGuard, IPolicyCheckingGuard
     private JsonObject? _baseContract;
 
     /// <inheritdoc />
-    public PluginDescriptor Descriptor => GuardDescriptors.Rmt;
+    public override PluginDescriptor Descriptor => GuardDescriptors.Rmt;
 
     internal sealed record EdgeRiskResult(SortedDictionary<string, double> Modules, SortedDictionary<string, double> Families,
         double TokenWeightTotal, int WindowsUsed, IReadOnlyList<int> WindowIndices);
 
     /// <inheritdoc />
-    public void CheckPolicy(JsonElement policy) => RmtOptions.Parse(policy);
+    protected override RmtOptions ParsePolicy(PolicyReader policy) => RmtOptions.Read(policy);
 
     /// <inheritdoc />
-    public GuardPrepared Prepare(GuardContext context)
+    protected override GuardPrepared PrepareCore(GuardContext context, RmtOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _options = RmtOptions.Parse(context.Policy);
+        _options = policy;
         _required = _options.ActivationRequired ?? context.Run.Profile.ToLowerInvariant() is "ci" or "release";
         _baseContract = _options.MeasurementContract();
-        _prepared = true;
+        _baseModules = null;
+        _baseFamilies = null;
+        _unavailableReason = null;
         EdgeRiskResult? baseline = Compute(context);
         var details = new JsonObject
         {
@@ -56,12 +56,8 @@ public sealed class RmtGuard : IGuard, IPolicyCheckingGuard
             _unavailableReason = context.CalibrationWindows.Count == 0 || _options.WindowCount == 0
                 ? "activation_batches_unavailable" : "activation_baseline_unavailable";
             details["reason"] = _unavailableReason;
-            if (_required)
-            {
-                _prepared = false;
-                return new GuardPrepared(false, details);
-            }
-            return new GuardPrepared(true, details);
+            // Required but unmeasurable: not ready, so validation fails closed (GuardBase) quoting the reason.
+            return new GuardPrepared(!_required, details);
         }
         _baseModules = baseline.Modules;
         _baseFamilies = baseline.Families;
@@ -73,9 +69,8 @@ public sealed class RmtGuard : IGuard, IPolicyCheckingGuard
     }
 
     /// <inheritdoc />
-    public GuardOutcome Validate(GuardContext context)
+    protected override GuardOutcome ValidateCore(GuardContext context, RmtOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
         Dictionary<string, double> Metrics(params (string, double)[] extra)
         {
             var d = new Dictionary<string, double>();
@@ -84,20 +79,6 @@ public sealed class RmtGuard : IGuard, IPolicyCheckingGuard
                 d[k] = v;
             }
             return d;
-        }
-        if (!_prepared && !_required)
-        {
-            return new GuardOutcome(false, GuardAction.Abort,
-                [new GuardViolation("preparation", "RMT guard not properly prepared")], Metrics(("prepared", 0)),
-                new JsonObject { ["prepared"] = false, ["evaluated"] = false });
-        }
-        if (_required && (_baseFamilies is null || !_prepared))
-        {
-            string reason = _unavailableReason ?? "activation_baseline_unavailable";
-            return new GuardOutcome(false, GuardAction.Abort,
-                [new GuardViolation(ActivationRequiredCode, $"activations are required in this profile but unavailable ({reason})")],
-                Metrics(("activation_required", 1), ("activation_ready", 0)),
-                new JsonObject { ["prepared"] = _prepared, ["evaluated"] = false, ["activation_required"] = true, ["activation_reason"] = reason });
         }
         if (_baseFamilies is null)
         {

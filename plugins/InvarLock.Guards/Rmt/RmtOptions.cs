@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Numerics;
+using InvarLock.Sdk.Guards;
 
 namespace InvarLock.Guards.Rmt;
 
@@ -54,9 +55,14 @@ internal sealed record RmtOptions(
         return map;
     }
 
-    public static RmtOptions Parse(JsonElement policy)
+    /// <summary>Parses a whole section (<see cref="Read"/>, then unknown keys are rejected).</summary>
+    public static RmtOptions Parse(JsonElement policy) => PolicyReader.Read("guards.rmt", policy, Read);
+
+    /// <summary>Reads every key of the section from <paramref name="s"/>: the guard's
+    /// <see cref="GuardBase{TPolicy}.ParsePolicy"/> hook.</summary>
+    public static RmtOptions Read(PolicyReader s)
     {
-        var s = new PolicySection("guards.rmt", policy);
+        ArgumentNullException.ThrowIfNull(s);
         s.Forbid("epsilon", "use epsilon_default or epsilon_by_family");
         RmtOptions d = Balanced;
         string q = "auto";
@@ -66,7 +72,7 @@ internal sealed record RmtOptions(
         }
         double epsDefault = s.Number("epsilon_default", d.EpsilonDefault, 0);
         var byFamily = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        PolicySection eps = s.Child("epsilon_by_family");
+        PolicyReader eps = s.Child("epsilon_by_family");
         foreach ((string key, JsonElement _) in eps.Properties())
         {
             if (eps.TryGet(key, out _))
@@ -74,10 +80,10 @@ internal sealed record RmtOptions(
                 byFamily[key] = eps.Number(key, epsDefault, 0);
             }
         }
-        PolicySection est = s.Child("estimator");
+        PolicyReader est = s.Child("estimator");
         est.Choice("type", "power_iter", "power_iter");
-        PolicySection windows = s.Child("activation").Child("sampling").Child("windows");
-        RmtOptions result = new RmtOptions(
+        PolicyReader windows = s.Child("activation").Child("sampling").Child("windows");
+        return new RmtOptions(
             q,
             s.Number("deadband", d.Deadband, 0, 0.5),
             s.Number("margin", d.Margin, 1),
@@ -89,8 +95,6 @@ internal sealed record RmtOptions(
             est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationStart.E0 : PowerIterationStart.Ones,
             windows.Integer("count", d.WindowCount, 0, 100000),
             windows.Choice("indices_policy", d.IndicesPolicy, "evenly_spaced", "first", "last"));
-        s.RejectUnknownKeys();
-        return result;
     }
 
     /// <summary>Estimator and activation sampling: the measurement contract recorded and hashed (guards.md §7.4).</summary>

@@ -15,7 +15,7 @@ namespace InvarLock.Guards.Spectral;
 /// scale-invariant degeneracy checks (stable-rank drop, row/column norm collapse).</summary>
 /// <remarks>Decision: fatal findings (a σ above <c>max_spectral_norm</c>, a fatal degeneracy ratio) or more selected
 /// budgeted findings than <c>max_caps</c> → Abort; any selected budgeted finding → Warn; otherwise None.</remarks>
-public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
+internal sealed class SpectralGuard : GuardBase<SpectralOptions>
 {
     internal const string FamilyZCap = "family_z_cap";
     internal const string MaxSpectralNormCode = "max_spectral_norm";
@@ -26,7 +26,7 @@ public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
     private Baseline? _baseline;
 
     /// <inheritdoc />
-    public PluginDescriptor Descriptor => GuardDescriptors.Spectral;
+    public override PluginDescriptor Descriptor => GuardDescriptors.Spectral;
 
     internal sealed record MatrixMeasure(string Module, string Family, double Sigma, double StableRank, double NormCollapse);
 
@@ -37,13 +37,12 @@ public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
         JsonObject MeasurementContract);
 
     /// <inheritdoc />
-    public void CheckPolicy(JsonElement policy) => SpectralOptions.Parse(policy);
+    protected override SpectralOptions ParsePolicy(PolicyReader policy) => SpectralOptions.Read(policy);
 
     /// <inheritdoc />
-    public GuardPrepared Prepare(GuardContext context)
+    protected override GuardPrepared PrepareCore(GuardContext context, SpectralOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _options = SpectralOptions.Parse(context.Policy);
+        _options = policy;
         List<MatrixMeasure> measures = Measure(context.Model, _options, context.CancellationToken);
         var byModule = new SortedDictionary<string, MatrixMeasure>(StringComparer.Ordinal);
         var sigmasByFamily = new SortedDictionary<string, List<double>>(StringComparer.Ordinal);
@@ -84,17 +83,10 @@ public sealed class SpectralGuard : IGuard, IPolicyCheckingGuard
     }
 
     /// <inheritdoc />
-    public GuardOutcome Validate(GuardContext context)
+    protected override GuardOutcome ValidateCore(GuardContext context, SpectralOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (_baseline is null)
-        {
-            return new GuardOutcome(false, GuardAction.Abort,
-                [new GuardViolation("not_prepared", "Spectral guard was not prepared on the baseline")],
-                new Dictionary<string, double>(), new JsonObject { ["prepared"] = false });
-        }
-        SpectralOptions o = _options;
-        Baseline b = _baseline;
+        SpectralOptions o = policy;
+        Baseline b = _baseline!;
         List<MatrixMeasure> current = Measure(context.Model, o, context.CancellationToken);
 
         var zScores = new SortedDictionary<string, double>(StringComparer.Ordinal);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using InvarLock.Compute;
 using InvarLock.Guards.Common;
 using InvarLock.Numerics;
+using InvarLock.Sdk.Guards;
 
 namespace InvarLock.Guards.Spectral;
 
@@ -37,9 +38,14 @@ internal sealed record SpectralOptions(
     /// <summary>κ for a family; a family without a cap (router, expert_ffn) uses <see cref="SigmaQuantile"/> (reference behaviour).</summary>
     public double KappaFor(string family) => FamilyCaps.TryGetValue(family, out double k) ? k : SigmaQuantile;
 
-    public static SpectralOptions Parse(JsonElement policy)
+    /// <summary>Parses a whole section (<see cref="Read"/>, then unknown keys are rejected).</summary>
+    public static SpectralOptions Parse(JsonElement policy) => PolicyReader.Read("guards.spectral", policy, Read);
+
+    /// <summary>Reads every key of the section from <paramref name="s"/>: the guard's
+    /// <see cref="GuardBase{TPolicy}.ParsePolicy"/> hook.</summary>
+    public static SpectralOptions Read(PolicyReader s)
     {
-        var s = new PolicySection("guards.spectral", policy);
+        ArgumentNullException.ThrowIfNull(s);
         s.Forbid("contraction", "the spectral guard has no contraction setting");
         s.Forbid("kappa", "set family_caps.<family>.kappa");
         s.Forbid("multipletesting", "use multiple_testing");
@@ -50,7 +56,7 @@ internal sealed record SpectralOptions(
         {
             if (capsElement.ValueKind != JsonValueKind.Object)
             {
-                throw PolicySection.Invalid("guards.spectral.family_caps", capsElement, "a map of family → {kappa}");
+                throw PolicyReader.Invalid("guards.spectral.family_caps", capsElement, "a map of family → {kappa}");
             }
             var parsed = new SortedDictionary<string, double>(StringComparer.Ordinal);
             foreach (JsonProperty p in capsElement.EnumerateObject())
@@ -61,13 +67,13 @@ internal sealed record SpectralOptions(
                 {
                     if (!p.Value.TryGetProperty("kappa", out kappaElement))
                     {
-                        throw PolicySection.Invalid(path, p.Value, "an object with a kappa");
+                        throw PolicyReader.Invalid(path, p.Value, "an object with a kappa");
                     }
                     path += ".kappa";
                 }
-                if (!PolicySection.TryReadNumber(kappaElement, out double kappa) || !double.IsFinite(kappa) || kappa < 0)
+                if (!PolicyReader.TryReadNumber(kappaElement, out double kappa) || !double.IsFinite(kappa) || kappa < 0)
                 {
-                    throw PolicySection.Invalid(path, kappaElement, "[0, inf)");
+                    throw PolicyReader.Invalid(path, kappaElement, "[0, inf)");
                 }
                 parsed[p.Name] = kappa;
             }
@@ -77,7 +83,7 @@ internal sealed record SpectralOptions(
             }
         }
 
-        PolicySection mt = s.Child("multiple_testing");
+        PolicyReader mt = s.Child("multiple_testing");
         string method = mt.Choice("method", d.MultipleTesting.Method, "bh", "benjamini-hochberg", "benjamini_hochberg", "bonferroni", "bonf");
         method = method is "bonferroni" or "bonf" ? "bonferroni" : "bh";
         var multipleTesting = new MultipleTestingOptions(
@@ -85,14 +91,14 @@ internal sealed record SpectralOptions(
             mt.Number("alpha", d.MultipleTesting.Alpha, 0, 1, minExclusive: true),
             mt.Has("m") ? (mt.TryGet("m", out _) ? mt.Integer("m", 4, 1) : null) : d.MultipleTesting.M);
 
-        PolicySection est = s.Child("estimator");
+        PolicyReader est = s.Child("estimator");
         est.Choice("type", "power_iter", "power_iter");
         int iters = est.Integer("iters", d.EstimatorIters, 1, 1000);
         PowerIterationStart init = est.Choice("init", "ones", "ones", "e0") == "e0" ? PowerIterationStart.E0 : PowerIterationStart.Ones;
 
-        PolicySection deg = s.Child("degeneracy");
-        PolicySection sr = deg.Child("stable_rank");
-        PolicySection nc = deg.Child("norm_collapse");
+        PolicyReader deg = s.Child("degeneracy");
+        PolicyReader sr = deg.Child("stable_rank");
+        PolicyReader nc = deg.Child("norm_collapse");
         var degeneracy = new DegeneracyOptions(
             deg.Boolean("enabled", d.Degeneracy.Enabled),
             sr.Number("warn_ratio", d.Degeneracy.StableRankWarn, 0, 1),
@@ -100,7 +106,7 @@ internal sealed record SpectralOptions(
             nc.Number("warn_ratio", d.Degeneracy.NormCollapseWarn, 0, 1),
             nc.Number("fatal_ratio", d.Degeneracy.NormCollapseFatal, 0, 1));
 
-        SpectralOptions result = new SpectralOptions(
+        return new SpectralOptions(
             s.Number("sigma_quantile", d.SigmaQuantile, 0, 1),
             s.Number("deadband", d.Deadband, 0, 0.5),
             s.Choice("scope", d.Scope, "all", "ffn", "attn", "ffn+proj"),
@@ -113,8 +119,6 @@ internal sealed record SpectralOptions(
             iters,
             init,
             degeneracy);
-        s.RejectUnknownKeys();
-        return result;
     }
 
     /// <summary>The measurement contract (estimator and degeneracy settings) recorded in reports and hashed (guards.md §7.4).</summary>

@@ -19,20 +19,20 @@ namespace InvarLock.Guards.Variance;
 /// ratio CI and the ΔlogNLL BCa CI with the predictive gate, and applies the A/B decision. <b>When VE is enabled the subject
 /// is left scaled</b> (Details: <c>ve_enabled</c>, <c>subject_scaled</c>, <c>applied_scales</c>); otherwise its weights are
 /// restored bit-for-bit. Decision: passes unless a consistency check fails; Abort on failure (Warn in monitor-only mode).
+/// No target modules makes preparation not ready, and validation then aborts, in monitor-only mode too (<see cref="GuardBase{TPolicy}"/>).
 /// </remarks>
-public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
+internal sealed class VarianceGuard : GuardBase<VarianceOptions>
 {
     private const int BootstrapReplicates = 500;
 
     private VarianceOptions _options = VarianceOptions.Balanced;
     private TargetResolution? _targets;
-    private bool _ready;
     private bool _monitorOnly;
     private bool _observeOnly;
     private JsonObject? _preEdit;
 
     /// <inheritdoc />
-    public PluginDescriptor Descriptor => GuardDescriptors.Variance;
+    public override PluginDescriptor Descriptor => GuardDescriptors.Variance;
 
     /// <summary>True after a validation that enabled VE (the subject's weights were scaled and left so).</summary>
     public bool Enabled { get; private set; }
@@ -41,13 +41,12 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
     public IReadOnlyDictionary<string, double> AppliedScales { get; private set; } = new Dictionary<string, double>();
 
     /// <inheritdoc />
-    public void CheckPolicy(JsonElement policy) => VarianceOptions.Parse(policy);
+    protected override VarianceOptions ParsePolicy(PolicyReader policy) => VarianceOptions.Read(policy);
 
     /// <inheritdoc />
-    public GuardPrepared Prepare(GuardContext context)
+    protected override GuardPrepared PrepareCore(GuardContext context, VarianceOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        _options = VarianceOptions.Parse(context.Policy);
+        _options = policy;
         _monitorOnly = _options.MonitorOnly ?? string.Equals(context.Run.EditName, "noop", StringComparison.Ordinal);
         // A subject the user brought is graded as it is on disk: propose and A/B-test scales, never leave them applied.
         _observeOnly = context.Run.ObserveOnly;
@@ -61,11 +60,9 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
         };
         if (_targets.Targets.Count == 0)
         {
-            _ready = false;
             details["warning"] = "No target modules found for variance equalization";
             return new GuardPrepared(false, details);
         }
-        _ready = true;
         if (!_monitorOnly && context.CalibrationWindows.Count > 0)
         {
             Proposal pre = Propose(context, Math.Min(_options.ScaleWindows, context.CalibrationWindows.Count));
@@ -82,17 +79,10 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
     }
 
     /// <inheritdoc />
-    public GuardOutcome Validate(GuardContext context)
+    protected override GuardOutcome ValidateCore(GuardContext context, VarianceOptions policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        VarianceOptions o = _options;
-        if (!_ready || _targets is null)
-        {
-            return new GuardOutcome(false, _monitorOnly ? GuardAction.Warn : GuardAction.Abort,
-                [new GuardViolation("not_prepared", "Variance guard was not prepared or found no target modules")],
-                new Dictionary<string, double>(),
-                new JsonObject { ["prepared"] = false, ["target_resolution"] = _targets?.Record.DeepClone() });
-        }
+        VarianceOptions o = policy;
+        TargetResolution targets = _targets!;
 
         IModel model = context.Model;
         int calWindows = Math.Min(o.CalibrationWindows, context.CalibrationWindows.Count);
@@ -207,7 +197,7 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
         {
             ["ve_enabled"] = Enabled ? 1 : 0,
             ["proposed_scales"] = scales.Count,
-            ["target_modules"] = _targets.Targets.Count,
+            ["target_modules"] = targets.Targets.Count,
             ["ab_gain"] = gain,
             ["ab_windows_used"] = coverage,
             ["ab_seed_used"] = o.CalibrationSeed,
@@ -224,7 +214,7 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
             metrics["ppl_with_ve"] = pw;
         }
 
-        string fingerprint = TargetFingerprint(model, _targets.Targets);
+        string fingerprint = TargetFingerprint(model, targets.Targets);
         var windowIds = new JsonArray([.. Enumerable.Range(0, calWindows).Select(i => (JsonNode)i)]);
         var details = new JsonObject
         {
@@ -250,10 +240,10 @@ public sealed class VarianceGuard : IGuard, IPolicyCheckingGuard
             ["min_rel_gain"] = o.MinRelGain,
             ["max_calib_used"] = o.MaxCalib,
             ["tap"] = JsonHelpers.Strings(o.Tap),
-            ["target_modules"] = _targets.Targets.Count,
-            ["target_module_names"] = JsonHelpers.Strings(_targets.Targets.Select(t => t.Name)),
+            ["target_modules"] = targets.Targets.Count,
+            ["target_module_names"] = JsonHelpers.Strings(targets.Targets.Select(t => t.Name)),
             ["focus_modules"] = o.TargetModules is null ? new JsonArray() : JsonHelpers.Strings(o.TargetModules),
-            ["target_resolution"] = _targets.Record.DeepClone(),
+            ["target_resolution"] = targets.Record.DeepClone(),
             ["proposed_scales"] = JsonHelpers.Numbers(scales),
             ["raw_scales_post_edit"] = JsonHelpers.Numbers(proposal.Raw),
             ["proposed_scales_post_edit"] = JsonHelpers.Numbers(scales),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Guards.Common;
+using InvarLock.Sdk.Guards;
 
 namespace InvarLock.Guards.Variance;
 
@@ -38,30 +39,35 @@ internal sealed record VarianceOptions
     /// <summary>Windows used to propose scales: <c>min(max_calib / 10, 50)</c>.</summary>
     public int ScaleWindows => Math.Min(MaxCalib / 10, 50);
 
-    public static VarianceOptions Parse(JsonElement policy)
+    /// <summary>Parses a whole section (<see cref="Read"/>, then unknown keys are rejected).</summary>
+    public static VarianceOptions Parse(JsonElement policy) => PolicyReader.Read("guards.variance", policy, Read);
+
+    /// <summary>Reads every key of the section from <paramref name="s"/>: the guard's
+    /// <see cref="GuardBase{TPolicy}.ParsePolicy"/> hook.</summary>
+    public static VarianceOptions Read(PolicyReader s)
     {
-        var s = new PolicySection("guards.variance", policy);
+        ArgumentNullException.ThrowIfNull(s);
         VarianceOptions d = Balanced;
         double lo = d.ClampLo;
         double hi = d.ClampHi;
         if (s.TryGet("clamp", out JsonElement clamp))
         {
             if (clamp.ValueKind != JsonValueKind.Array || clamp.GetArrayLength() != 2
-                || !PolicySection.TryReadNumber(clamp[0], out lo) || !PolicySection.TryReadNumber(clamp[1], out hi)
+                || !PolicyReader.TryReadNumber(clamp[0], out lo) || !PolicyReader.TryReadNumber(clamp[1], out hi)
                 || !(lo >= 0.1 && lo < hi && hi <= 5))
             {
-                throw PolicySection.Invalid("guards.variance.clamp", clamp, "[lo, hi] with 0.1 <= lo < hi <= 5");
+                throw PolicyReader.Invalid("guards.variance.clamp", clamp, "[lo, hi] with 0.1 <= lo < hi <= 5");
             }
         }
         int seed = s.Integer("seed", d.Seed, 0);
-        PolicySection cal = s.Child("calibration");
+        PolicyReader cal = s.Child("calibration");
         int windows = cal.Integer("windows", d.CalibrationWindows, 0, 10000);
         double? minEffect = d.MinEffectLogNll;
         if (s.Has("min_effect_lognll"))
         {
             minEffect = s.OptionalNumber("min_effect_lognll", 0, 10);
         }
-        VarianceOptions result = new VarianceOptions
+        return new VarianceOptions
         {
             MinGain = s.Number("min_gain", d.MinGain, 0, 1),
             MinRelGain = s.Number("min_rel_gain", d.MinRelGain, 0, 1, maxExclusive: true),
@@ -89,8 +95,6 @@ internal sealed record VarianceOptions
             MonitorOnly = s.TryGet("monitor_only", out _) ? s.Boolean("monitor_only", false) : null,
             TargetModules = s.StringList("target_modules"),
         };
-        s.RejectUnknownKeys();
-        return result;
     }
 
     public JsonObject ToJson() => new()

@@ -50,6 +50,27 @@ public sealed class ThirdPartyGuardEvaluationTests(SamplePluginFixture sample) :
         Assert.Equal(0, CliRun.Invoke("verify", Path.Combine(outDir, "evaluation.report.json")).Exit);
     }
 
+    [Theory]
+    [InlineData("guards.weight_norm_drift.max_relative_drift=0", "guards.weight_norm_drift.max_relative_drift: 0 is outside (0, inf]")]
+    [InlineData("guards.weight_norm_drift.max_relative_drift=lots", "guards.weight_norm_drift.max_relative_drift: \"lots\" is outside (0, inf]")]
+    [InlineData("guards.weight_norm_drift.max_drift=0.1", "guards.weight_norm_drift.max_drift: unknown key; valid keys under guards.weight_norm_drift: max_relative_drift")]
+    public void Evaluate_PluginPolicyBadValue_ExitsTwoWithInvalidPolicyNamingTheKey(string assignment, string message)
+    {
+        InstallTrusted();
+        string baseline = CheckpointFactory.CreateTiny(_temp.Path);
+        string outDir = _temp.Combine("out");
+
+        var (exit, stdout, stderr) = CliRun.Invoke(Environment(true),
+            ["evaluate", "--baseline", baseline, .. Plan, "--policy", assignment, "--out", outDir]);
+
+        // A bad value is the user's policy error (IL1002, exit 2) found before any model loads, not a guard crash (exit 3).
+        Assert.True(exit == 2, $"exit {exit}\n{stdout}\n{stderr}");
+        string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error IL1002", line);
+        Assert.Contains(message, line);
+        Assert.False(File.Exists(Path.Combine(outDir, "evaluation.report.json")));
+    }
+
     [Fact]
     public void Evaluate_PluginWithoutEnvironmentFlag_IsRefusedSayingHowToEnable()
     {

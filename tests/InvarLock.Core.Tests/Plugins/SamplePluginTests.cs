@@ -266,16 +266,17 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
         host.LoadInto(registry);
         IGuard guard = registry.CreateGuard(GuardName);
 
-        Exception thrown = Record.Exception(() => guard.Validate(Context(FakeParameterStore.Toy())));
+        GuardOutcome unprepared = guard.Validate(Context(FakeParameterStore.Toy()));
         Exception badPolicy = Record.Exception(() =>
-        {
-            IGuard g = registry.CreateGuard(GuardName);
-            g.Prepare(Context(FakeParameterStore.Toy()));
-            g.Validate(Context(FakeParameterStore.Toy(), """{"max_relative_drift": -1}"""));
-        });
+            registry.CreateGuard(GuardName).Prepare(Context(FakeParameterStore.Toy(), """{"max_relative_drift": -1}""")));
 
-        Assert.IsType<InvalidOperationException>(thrown);
-        Assert.IsType<ArgumentOutOfRangeException>(badPolicy);
+        // The sample derives from the SDK's GuardBase: validating unprepared fails closed, a bad value is IL1002.
+        Assert.False(unprepared.Passed);
+        Assert.Equal(GuardAction.Abort, unprepared.Action);
+        Assert.Equal(GuardBase<double>.NotPreparedCode, Assert.Single(unprepared.Violations).Code);
+        var invalid = Assert.IsType<InvarLockException>(badPolicy);
+        Assert.Equal(ErrorCodes.InvalidPolicy, invalid.Code);
+        Assert.Contains($"guards.{GuardName}.max_relative_drift: -1 is outside", invalid.Message);
         IGuard fresh = registry.CreateGuard(GuardName);
         fresh.Prepare(Context(FakeParameterStore.Toy()));
         Assert.True(fresh.Validate(Context(FakeParameterStore.Toy())).Passed);

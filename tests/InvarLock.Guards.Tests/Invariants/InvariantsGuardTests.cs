@@ -8,9 +8,9 @@ namespace InvarLock.Guards.Tests.Invariants;
 
 public class InvariantsGuardTests
 {
-    private static (InvariantsGuard Guard, FakeGpt2Model Model) Prepared(string policy = "{}")
+    private static (InvariantsGuard Guard, FakeModel Model) Prepared(string policy = "{}")
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new InvariantsGuard();
         Assert.True(guard.Prepare(GuardHarness.Context(model, GuardHarness.Json(policy))).Ready);
         return (guard, model);
@@ -106,17 +106,18 @@ public class InvariantsGuardTests
     }
 
     [Fact]
-    public void Validate_NotPrepared_FailsClosed()
+    public void Validate_NotPrepared_FailsClosedWithAbort()
     {
-        GuardOutcome o = new InvariantsGuard().Validate(GuardHarness.Context(new FakeGpt2Model()));
+        GuardOutcome o = new InvariantsGuard().Validate(GuardHarness.Context(new FakeModel()));
         Assert.False(o.Passed);
+        Assert.Equal(GuardAction.Abort, o.Action);
         Assert.Equal("not_prepared", Assert.Single(o.Violations).Code);
     }
 
     [Fact]
     public void Prepare_InvalidOnFail_IsInvalidPolicy()
     {
-        var e = Assert.Throws<InvarLockException>(() => new InvariantsGuard().Prepare(GuardHarness.Context(new FakeGpt2Model(), GuardHarness.Json("""{"on_fail":"explode"}"""))));
+        var e = Assert.Throws<InvarLockException>(() => new InvariantsGuard().Prepare(GuardHarness.Context(new FakeModel(), GuardHarness.Json("""{"on_fail":"explode"}"""))));
         Assert.Equal(ErrorCodes.InvalidPolicy, e.Code);
         Assert.StartsWith("guards.invariants.on_fail: \"explode\" is outside", e.Message);
     }

@@ -8,7 +8,7 @@ namespace InvarLock.Guards.Tests.Rmt;
 
 public class RmtGuardTests
 {
-    private static readonly List<ReadOnlyMemory<int>> Windows = FakeGpt2Model.Windows(10, 24);
+    private static readonly List<ReadOnlyMemory<int>> Windows = FakeModel.Windows(10, 24);
 
     [Theory]
     [InlineData("balanced")]
@@ -16,7 +16,7 @@ public class RmtGuardTests
     [InlineData("aggressive")]
     public void Validate_IdenticalModel_IsStable(string tier)
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new RmtGuard();
         Assert.True(guard.Prepare(GuardHarness.Context(model, GuardHarness.TierPolicy("rmt", tier), Windows)).Ready);
         GuardOutcome o = guard.Validate(GuardHarness.Context(model, GuardHarness.TierPolicy("rmt", tier), Windows));
@@ -31,7 +31,7 @@ public class RmtGuardTests
     [Fact]
     public void Validate_SpikedMlpOutput_ViolatesEpsilonBand()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new RmtGuard();
         guard.Prepare(GuardHarness.Context(model, GuardHarness.TierPolicy("rmt", "balanced"), Windows));
         // A rank-one spike in c_fc makes its output dominated by one direction: σ̂ of the whitened activations rises.
@@ -52,19 +52,21 @@ public class RmtGuardTests
     [Fact]
     public void Prepare_RequiredWithoutWindows_NotReadyAndValidateAborts()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new RmtGuard();
         Assert.False(guard.Prepare(GuardHarness.Context(model, profile: "ci")).Ready);
         GuardOutcome o = guard.Validate(GuardHarness.Context(model, profile: "ci"));
         Assert.False(o.Passed);
         Assert.Equal(GuardAction.Abort, o.Action);
-        Assert.Equal("activation_required", Assert.Single(o.Violations).Code);
+        GuardViolation v = Assert.Single(o.Violations);
+        Assert.Equal("not_prepared", v.Code);
+        Assert.Contains("activation_batches_unavailable", v.Message);
     }
 
     [Fact]
     public void Prepare_NotRequiredWithoutWindows_PassesVacuously()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new RmtGuard();
         Assert.True(guard.Prepare(GuardHarness.Context(model, profile: "dev")).Ready);
         GuardOutcome o = guard.Validate(GuardHarness.Context(model, profile: "dev"));
@@ -76,15 +78,16 @@ public class RmtGuardTests
     public void Prepare_ExplicitActivationRequiredFalse_OverridesProfile()
     {
         var guard = new RmtGuard();
-        Assert.True(guard.Prepare(GuardHarness.Context(new FakeGpt2Model(), GuardHarness.Json("""{"activation_required":false}"""), profile: "release")).Ready);
+        Assert.True(guard.Prepare(GuardHarness.Context(new FakeModel(), GuardHarness.Json("""{"activation_required":false}"""), profile: "release")).Ready);
     }
 
     [Fact]
     public void Validate_NotPrepared_Aborts()
     {
-        GuardOutcome o = new RmtGuard().Validate(GuardHarness.Context(new FakeGpt2Model()));
+        GuardOutcome o = new RmtGuard().Validate(GuardHarness.Context(new FakeModel()));
         Assert.False(o.Passed);
-        Assert.Equal("preparation", Assert.Single(o.Violations).Code);
+        Assert.Equal(GuardAction.Abort, o.Action);
+        Assert.Equal("not_prepared", Assert.Single(o.Violations).Code);
     }
 
     [Fact]

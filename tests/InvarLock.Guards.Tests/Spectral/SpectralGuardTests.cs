@@ -10,9 +10,9 @@ namespace InvarLock.Guards.Tests.Spectral;
 
 public class SpectralGuardTests
 {
-    private static (SpectralGuard, FakeGpt2Model, GuardPrepared) Prepared(string tier = "balanced", int layers = 4, string? policy = null)
+    private static (SpectralGuard, FakeModel, GuardPrepared) Prepared(string tier = "balanced", int layers = 4, string? policy = null)
     {
-        var model = new FakeGpt2Model(layers: layers, width: 24);
+        var model = new FakeModel(layers: layers, width: 24);
         var guard = new SpectralGuard();
         GuardPrepared p = guard.Prepare(GuardHarness.Context(model, policy is null ? GuardHarness.TierPolicy("spectral", tier) : GuardHarness.Json(policy)));
         return (guard, model, p);
@@ -143,7 +143,7 @@ public class SpectralGuardTests
     [InlineData("""{"family_caps":{"ffn":{"kappa":-1}}}""", "guards.spectral.family_caps.ffn.kappa")]
     public void Prepare_InvalidPolicy_Throws(string policy, string messageStart)
     {
-        var e = Assert.Throws<InvarLockException>(() => new SpectralGuard().Prepare(GuardHarness.Context(new FakeGpt2Model(), GuardHarness.Json(policy))));
+        var e = Assert.Throws<InvarLockException>(() => new SpectralGuard().Prepare(GuardHarness.Context(new FakeModel(), GuardHarness.Json(policy))));
         Assert.Equal(ErrorCodes.InvalidPolicy, e.Code);
         Assert.StartsWith(messageStart, e.Message);
     }

@@ -9,13 +9,13 @@ internal static class GuardHarness
 {
     public static readonly string[] Tiers = ["balanced", "conservative", "aggressive"];
 
-    public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+    public static JsonElement Json(string json) => GuardTestContext.Policy(json);
 
-    public static JsonElement Empty => Json("{}");
+    public static JsonElement Empty => GuardTestContext.EmptyPolicy;
 
     public static GuardContext Context(IModel model, JsonElement? policy = null, IReadOnlyList<ReadOnlyMemory<int>>? windows = null,
         string tier = "balanced", string profile = "dev", string? edit = null, bool observeOnly = false) =>
-        new(model, policy ?? Empty, windows ?? [], new GuardRunInfo(tier, profile, edit, 42) { ObserveOnly = observeOnly });
+        GuardTestContext.Context(model, policy, windows, tier, profile, edit, observeOnly);
 
     /// <summary>The effective runtime policy section of <paramref name="guard"/> in <paramref name="tier"/> (guards.md §1.5).</summary>
     public static JsonElement TierPolicy(string guard, string tier) => Json((guard, tier) switch

@@ -9,7 +9,7 @@ namespace InvarLock.Guards.Tests.Variance;
 
 public class VarianceGuardTests
 {
-    private static readonly List<ReadOnlyMemory<int>> Windows = FakeGpt2Model.Windows(24, 20);
+    private static readonly List<ReadOnlyMemory<int>> Windows = FakeModel.Windows(24, 20);
 
     [Theory]
     [InlineData("balanced")]
@@ -17,7 +17,7 @@ public class VarianceGuardTests
     [InlineData("aggressive")]
     public void Validate_IdenticalModel_Passes(string tier)
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new VarianceGuard();
         Assert.True(guard.Prepare(GuardHarness.Context(model, GuardHarness.TierPolicy("variance", tier), Windows)).Ready);
         GuardOutcome o = guard.Validate(GuardHarness.Context(model, GuardHarness.TierPolicy("variance", tier), Windows));
@@ -28,11 +28,11 @@ public class VarianceGuardTests
     [Fact]
     public void Validate_DisabledVe_RestoresWeightsExactly_EnabledVe_LeavesSubjectScaled()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         // Force a decision either way with a permissive and a strict gate.
         foreach (bool permissive in new[] { false, true })
         {
-            var m = new FakeGpt2Model();
+            var m = new FakeModel();
             float[] before = [.. m.Values("transformer.h.0.mlp.c_proj.weight"), .. m.Values("transformer.h.1.mlp.c_proj.weight")];
             string policy = permissive
                 ? """{"min_rel_gain":0,"min_effect_lognll":null,"absolute_floor_ppl":0,"tie_breaker_deadband":0,"predictive_gate":false,"mode":"delta","max_adjusted_modules":0,"clamp":[0.5,2.0],"max_scale_step":0.5,"calibration":{"windows":8,"min_coverage":4,"seed":1}}"""
@@ -65,13 +65,13 @@ public class VarianceGuardTests
         // The permissive policy enables VE on an edited subject (see above); on a brought subject (observe-only) the
         // guard still proposes and A/B-tests the scales, reports that it would enable them, and changes nothing.
         string policy = """{"min_rel_gain":0,"min_effect_lognll":null,"absolute_floor_ppl":0,"tie_breaker_deadband":0,"predictive_gate":false,"mode":"delta","max_adjusted_modules":0,"clamp":[0.5,2.0],"max_scale_step":0.5,"calibration":{"windows":8,"min_coverage":4,"seed":1}}""";
-        var edited = new FakeGpt2Model();
+        var edited = new FakeModel();
         var editGuard = new VarianceGuard();
         editGuard.Prepare(GuardHarness.Context(edited, GuardHarness.Json(policy), Windows, edit: "quant_rtn"));
         GuardOutcome editOutcome = editGuard.Validate(GuardHarness.Context(edited, GuardHarness.Json(policy), Windows, edit: "quant_rtn"));
         Assert.True(editOutcome.Details!["ve_enabled"]!.GetValue<bool>(), "the permissive policy must enable VE on an edited subject");
 
-        var brought = new FakeGpt2Model();
+        var brought = new FakeModel();
         float[] before = [.. brought.Values("transformer.h.0.mlp.c_proj.weight"), .. brought.Values("transformer.h.1.mlp.c_proj.weight")];
         var guard = new VarianceGuard();
         guard.Prepare(GuardHarness.Context(brought, GuardHarness.Json(policy), Windows, observeOnly: true));
@@ -99,7 +99,7 @@ public class VarianceGuardTests
     [Fact]
     public void Validate_NoopEdit_IsMonitorOnlyAndNeverScales()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new VarianceGuard();
         guard.Prepare(GuardHarness.Context(model, null, Windows, edit: "noop"));
         GuardOutcome o = guard.Validate(GuardHarness.Context(model, null, Windows, edit: "noop"));
@@ -112,7 +112,7 @@ public class VarianceGuardTests
     [Fact]
     public void Validate_TooFewWindows_WarnsMonitorMode()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         var guard = new VarianceGuard();
         var few = Windows.Take(3).ToList();
         guard.Prepare(GuardHarness.Context(model, null, few));
@@ -161,7 +161,7 @@ public class VarianceGuardTests
     [Fact]
     public void ResolveTargets_TierTapTakesEffect()
     {
-        var model = new FakeGpt2Model();
+        var model = new FakeModel();
         // scope both but the balanced tap only names the MLP projection: attention targets are rejected as tap_mismatch.
         var r = VarianceTargets.Resolve(model, VarianceOptions.Balanced with { Scope = "both" });
         Assert.All(r.Targets, t => Assert.Equal("mlp", t.Branch));
@@ -173,7 +173,7 @@ public class VarianceGuardTests
     [Fact]
     public void ResolveTargets_FocusList_KeepsOnlyFocus()
     {
-        var r = VarianceTargets.Resolve(new FakeGpt2Model(), VarianceOptions.Balanced with { TargetModules = ["transformer.h.1.mlp.c_proj"] });
+        var r = VarianceTargets.Resolve(new FakeModel(), VarianceOptions.Balanced with { TargetModules = ["transformer.h.1.mlp.c_proj"] });
         Assert.Equal("transformer.h.1.mlp.c_proj", Assert.Single(r.Targets).Name);
     }
 

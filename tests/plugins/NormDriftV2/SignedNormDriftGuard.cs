@@ -1,5 +1,4 @@
 using System.Runtime.Loader;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Contoso.NormMath;
 using InvarLock.Sdk;
@@ -9,9 +8,10 @@ using InvarLock.Sdk.Models;
 namespace Contoso.InvarLock.NormDriftV2;
 
 /// <summary>Measures the signed drift of every 2-D weight's Frobenius norm from the baseline with Contoso.NormMath 2
-/// and fails when any |drift| exceeds <c>max_relative_drift</c> (policy key; default 0.05). Reports which NormMath it
+/// and fails when any |drift| exceeds <c>max_relative_drift</c> (policy key; default 0.05; read with the SDK's
+/// <see cref="PolicyReader"/> through <see cref="GuardBase{TPolicy}"/>, so a bad value is IL1002). Reports which NormMath it
 /// runs against (version, marker, load context) so a host can check that each plugin sees its own copy.</summary>
-public sealed class SignedNormDriftGuard : IGuard
+public sealed class SignedNormDriftGuard : GuardBase<double>
 {
     /// <summary>The registry name.</summary>
     public const string Name = "signed_norm_drift";
@@ -26,23 +26,24 @@ public sealed class SignedNormDriftGuard : IGuard
     private SortedDictionary<string, double>? _baselineNorms;
 
     /// <inheritdoc />
-    public PluginDescriptor Descriptor => Info;
+    public override PluginDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public GuardPrepared Prepare(GuardContext context)
+    protected override double ParsePolicy(PolicyReader policy) =>
+        policy.Number("max_relative_drift", DefaultMaxRelativeDrift, 0, double.PositiveInfinity, minExclusive: true);
+
+    /// <inheritdoc />
+    protected override GuardPrepared PrepareCore(GuardContext context, double policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
         _baselineNorms = Measure(context.Model.Parameters);
         return new GuardPrepared(true, new JsonObject { ["weights"] = _baselineNorms.Count });
     }
 
     /// <inheritdoc />
-    public GuardOutcome Validate(GuardContext context)
+    protected override GuardOutcome ValidateCore(GuardContext context, double policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        SortedDictionary<string, double> baseline = _baselineNorms
-            ?? throw new InvalidOperationException($"{Name}: Validate was called before Prepare");
-        double limit = ReadLimit(context.Policy);
+        SortedDictionary<string, double> baseline = _baselineNorms!;
+        double limit = policy;
         IParameterStore subject = context.Model.Parameters;
         var violations = new List<GuardViolation>();
         double mostNegative = 0, mostPositive = 0;
@@ -95,18 +96,5 @@ public sealed class SignedNormDriftGuard : IGuard
             }
         }
         return norms;
-    }
-
-    private static double ReadLimit(JsonElement policy)
-    {
-        if (policy.ValueKind == JsonValueKind.Object && policy.TryGetProperty("max_relative_drift", out JsonElement v))
-        {
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double limit) || !(limit > 0) || !double.IsFinite(limit))
-            {
-                throw new ArgumentOutOfRangeException(nameof(policy), $"{Name}: max_relative_drift must be a positive number");
-            }
-            return limit;
-        }
-        return DefaultMaxRelativeDrift;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Contoso.NormMath;
 using InvarLock.Sdk;
@@ -9,7 +8,9 @@ namespace Contoso.InvarLock.WeightNormDrift;
 
 /// <summary>Compares the Frobenius norm of every 2-D weight of the subject with the baseline's and fails when the
 /// relative drift of any weight exceeds <c>max_relative_drift</c> (policy key; default 0.05).</summary>
-public sealed class WeightNormDriftGuard : IGuard
+/// <remarks>Built on the SDK's <see cref="GuardBase{TPolicy}"/>: the policy is read with a <see cref="PolicyReader"/>
+/// (a bad value or an unknown key is IL1002 before any model loads), and validating without a baseline aborts.</remarks>
+public sealed class WeightNormDriftGuard : GuardBase<double>
 {
     /// <summary>The registry name.</summary>
     public const string Name = "weight_norm_drift";
@@ -24,23 +25,24 @@ public sealed class WeightNormDriftGuard : IGuard
     private SortedDictionary<string, double>? _baselineNorms;
 
     /// <inheritdoc />
-    public PluginDescriptor Descriptor => Info;
+    public override PluginDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public GuardPrepared Prepare(GuardContext context)
+    protected override double ParsePolicy(PolicyReader policy) =>
+        policy.Number("max_relative_drift", DefaultMaxRelativeDrift, 0, double.PositiveInfinity, minExclusive: true);
+
+    /// <inheritdoc />
+    protected override GuardPrepared PrepareCore(GuardContext context, double policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
         _baselineNorms = Measure(context.Model.Parameters);
         return new GuardPrepared(true, new JsonObject { ["weights"] = _baselineNorms.Count });
     }
 
     /// <inheritdoc />
-    public GuardOutcome Validate(GuardContext context)
+    protected override GuardOutcome ValidateCore(GuardContext context, double policy)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        SortedDictionary<string, double> baseline = _baselineNorms
-            ?? throw new InvalidOperationException($"{Name}: Validate was called before Prepare");
-        double limit = ReadLimit(context.Policy);
+        SortedDictionary<string, double> baseline = _baselineNorms!;
+        double limit = policy;
         IParameterStore subject = context.Model.Parameters;
         var violations = new List<GuardViolation>();
         double maxDrift = 0;
@@ -86,18 +88,5 @@ public sealed class WeightNormDriftGuard : IGuard
             }
         }
         return norms;
-    }
-
-    private static double ReadLimit(JsonElement policy)
-    {
-        if (policy.ValueKind == JsonValueKind.Object && policy.TryGetProperty("max_relative_drift", out JsonElement v))
-        {
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out double limit) || !(limit > 0) || !double.IsFinite(limit))
-            {
-                throw new ArgumentOutOfRangeException(nameof(policy), $"{Name}: max_relative_drift must be a positive number");
-            }
-            return limit;
-        }
-        return DefaultMaxRelativeDrift;
     }
 }

@@ -2,25 +2,36 @@ using System.Globalization;
 using System.Text.Json;
 using InvarLock.Sdk.Errors;
 
-namespace InvarLock.Guards.Common;
+namespace InvarLock.Sdk.Guards;
 
-/// <summary>Typed, range-checked reads from one guard's resolved policy section (a JSON object).</summary>
-/// <remarks>A missing key or a JSON <c>null</c> gives the fallback; a present key with a bad value throws
-/// <see cref="InvarLockException"/> with <see cref="ErrorCodes.InvalidPolicy"/> and the message
-/// <c>guards.&lt;guard&gt;.&lt;key&gt;: &lt;value&gt; is outside &lt;range&gt;</c>. Numeric strings are accepted as numbers.</remarks>
-internal readonly struct PolicySection
+/// <summary>Typed, range-checked reads from one guard's resolved policy section (a JSON object), with a check that
+/// every key of the section was read.</summary>
+/// <remarks>
+/// <para>A missing key or a JSON <c>null</c> gives the fallback; a present key with a bad value throws
+/// <see cref="InvarLockException"/> with <see cref="ErrorCodes.InvalidPolicy"/> (IL1002, exit code 2) and the message
+/// <c>guards.&lt;guard&gt;.&lt;key&gt;: &lt;value&gt; is outside &lt;range&gt;</c>. Numeric strings are accepted as numbers.</para>
+/// <para>Read every key the guard knows, then call <see cref="RejectUnknownKeys"/> so a misspelt key fails instead of
+/// being ignored; <see cref="Read{T}"/> does both. A reader and the readers <see cref="Child"/> returns share one record
+/// of the keys read. Not thread-safe.</para>
+/// </remarks>
+public sealed class PolicyReader
 {
     private readonly JsonElement _element;
     private readonly bool _isObject;
     /// <summary>Key paths read so far, shared by a section and its children (see <see cref="RejectUnknownKeys"/>).</summary>
     private readonly HashSet<string> _read;
 
-    public PolicySection(string path, JsonElement element)
+    /// <summary>Creates a reader for the section at <paramref name="path"/>.</summary>
+    /// <param name="path">The key path of the section, used in messages (for example <c>guards.spectral</c>).</param>
+    /// <param name="element">The section: a JSON object, or <c>undefined</c>/<c>null</c> for an empty section.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: <paramref name="element"/> is
+    /// neither an object nor empty.</exception>
+    public PolicyReader(string path, JsonElement element)
         : this(path, element, new HashSet<string>(StringComparer.Ordinal))
     {
     }
 
-    private PolicySection(string path, JsonElement element, HashSet<string> read)
+    private PolicyReader(string path, JsonElement element, HashSet<string> read)
     {
         Path = path;
         _read = read;
@@ -35,15 +46,44 @@ internal readonly struct PolicySection
     /// <summary>The key path of this section, for example <c>guards.spectral</c>.</summary>
     public string Path { get; }
 
+    /// <summary>Parses <paramref name="element"/> with <paramref name="parse"/> and then calls
+    /// <see cref="RejectUnknownKeys"/>: the one-call form of reading a whole section.</summary>
+    /// <typeparam name="T">The parsed policy (typically an options record).</typeparam>
+    /// <param name="path">The key path of the section (for example <c>guards.weight_norm_drift</c>).</param>
+    /// <param name="element">The section.</param>
+    /// <param name="parse">Reads every key the guard knows from the reader it is given.</param>
+    /// <returns>What <paramref name="parse"/> returned.</returns>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: a bad value or an unknown key.</exception>
+    public static T Read<T>(string path, JsonElement element, Func<PolicyReader, T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var reader = new PolicyReader(path, element);
+        T result = parse(reader);
+        reader.RejectUnknownKeys();
+        return result;
+    }
+
+    /// <summary>The IL1002 error for a bad value: <c>&lt;keyPath&gt;: &lt;value as JSON&gt; is outside &lt;range&gt;</c>.</summary>
+    /// <param name="keyPath">The full key path, for example <c>guards.spectral.deadband</c>.</param>
+    /// <param name="value">The offending value (<c>undefined</c> renders as <c>(missing)</c>).</param>
+    /// <param name="range">What is allowed, for example <c>[0, 1]</c>.</param>
     public static InvarLockException Invalid(string keyPath, JsonElement value, string range) =>
         new(ErrorCodes.InvalidPolicy, $"{keyPath}: {Render(value)} is outside {range}");
 
+    /// <summary>The IL1002 error for a bad value given as text: <c>&lt;keyPath&gt;: &lt;value&gt; is outside &lt;range&gt;</c>.</summary>
+    /// <param name="keyPath">The full key path.</param>
+    /// <param name="value">The offending value, as it should appear in the message.</param>
+    /// <param name="range">What is allowed.</param>
     public static InvarLockException Invalid(string keyPath, string value, string range) =>
         new(ErrorCodes.InvalidPolicy, $"{keyPath}: {value} is outside {range}");
 
     private static string Render(JsonElement value) =>
         value.ValueKind == JsonValueKind.Undefined ? "(missing)" : value.GetRawText();
 
+    /// <summary>Marks <paramref name="key"/> as read and gets its value when present and not JSON <c>null</c>.</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="value">The value, or <c>default</c> when absent.</param>
+    /// <returns>True when the key is present with a non-null value.</returns>
     public bool TryGet(string key, out JsonElement value)
     {
         _read.Add($"{Path}.{key}");
@@ -55,6 +95,8 @@ internal readonly struct PolicySection
         return false;
     }
 
+    /// <summary>Marks <paramref name="key"/> as read and tells whether it is present (even as JSON <c>null</c>).</summary>
+    /// <param name="key">The key, relative to this section.</param>
     public bool Has(string key)
     {
         _read.Add($"{Path}.{key}");
@@ -105,6 +147,9 @@ internal readonly struct PolicySection
     }
 
     /// <summary>Rejects a key that must not appear (a misspelling or a retired name).</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="hint">Why, or what to use instead; shown in parentheses.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: the key is present.</exception>
     public void Forbid(string key, string hint)
     {
         if (Has(key))
@@ -113,7 +158,11 @@ internal readonly struct PolicySection
         }
     }
 
-    public PolicySection Child(string key)
+    /// <summary>A reader for the nested object at <paramref name="key"/> (empty when absent), sharing this reader's
+    /// record of keys read, so <see cref="RejectUnknownKeys"/> on the parent also checks the child's keys.</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: the value is not an object.</exception>
+    public PolicyReader Child(string key)
     {
         if (TryGet(key, out JsonElement value))
         {
@@ -121,11 +170,13 @@ internal readonly struct PolicySection
             {
                 throw Invalid($"{Path}.{key}", value, "a JSON object");
             }
-            return new PolicySection($"{Path}.{key}", value, _read);
+            return new PolicyReader($"{Path}.{key}", value, _read);
         }
-        return new PolicySection($"{Path}.{key}", default, _read);
+        return new PolicyReader($"{Path}.{key}", default, _read);
     }
 
+    /// <summary>Every key of this section with its value, in document order; each is marked as read (for maps whose
+    /// keys are data, such as per-family settings).</summary>
     public IEnumerable<(string Key, JsonElement Value)> Properties()
     {
         if (!_isObject)
@@ -139,6 +190,10 @@ internal readonly struct PolicySection
         }
     }
 
+    /// <summary>Reads a JSON number, or a string holding a number in invariant culture.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="number">The number, or NaN when <paramref name="value"/> is neither.</param>
+    /// <returns>True when a number was read (it may still be non-finite).</returns>
     public static bool TryReadNumber(JsonElement value, out double number)
     {
         switch (value.ValueKind)
@@ -155,6 +210,13 @@ internal readonly struct PolicySection
     }
 
     /// <summary>Reads a finite number in [min, max] (bounds optionally exclusive).</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="fallback">Returned when the key is absent or JSON <c>null</c>.</param>
+    /// <param name="min">The lower bound.</param>
+    /// <param name="max">The upper bound.</param>
+    /// <param name="minExclusive">True when <paramref name="min"/> itself is not allowed.</param>
+    /// <param name="maxExclusive">True when <paramref name="max"/> itself is not allowed.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: not a finite number in range.</exception>
     public double Number(string key, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity,
         bool minExclusive = false, bool maxExclusive = false)
     {
@@ -172,6 +234,11 @@ internal readonly struct PolicySection
     }
 
     /// <summary>Reads an optional number (null when missing or JSON null).</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="min">The lower bound.</param>
+    /// <param name="max">The upper bound (inclusive).</param>
+    /// <param name="minExclusive">True when <paramref name="min"/> itself is not allowed.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: not a finite number in range.</exception>
     public double? OptionalNumber(string key, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool minExclusive = false)
     {
         if (!TryGet(key, out _))
@@ -181,6 +248,12 @@ internal readonly struct PolicySection
         return Number(key, 0.0, min, max, minExclusive);
     }
 
+    /// <summary>Reads a whole number in [min, max].</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="fallback">Returned when the key is absent or JSON <c>null</c>.</param>
+    /// <param name="min">The lower bound (inclusive).</param>
+    /// <param name="max">The upper bound (inclusive).</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: not an integer in range.</exception>
     public int Integer(string key, int fallback, int min = int.MinValue, int max = int.MaxValue)
     {
         if (!TryGet(key, out JsonElement value))
@@ -194,6 +267,10 @@ internal readonly struct PolicySection
         return (int)x;
     }
 
+    /// <summary>Reads <c>true</c> or <c>false</c>.</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="fallback">Returned when the key is absent or JSON <c>null</c>.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: not a JSON boolean.</exception>
     public bool Boolean(string key, bool fallback)
     {
         if (!TryGet(key, out JsonElement value))
@@ -209,6 +286,10 @@ internal readonly struct PolicySection
     }
 
     /// <summary>Reads a string that must be one of <paramref name="allowed"/> (compared case-insensitively, returned lower-case).</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <param name="fallback">Returned when the key is absent or JSON <c>null</c>.</param>
+    /// <param name="allowed">The allowed values, lower-case.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: not one of the allowed values.</exception>
     public string Choice(string key, string fallback, params string[] allowed)
     {
         if (!TryGet(key, out JsonElement value))
@@ -223,7 +304,9 @@ internal readonly struct PolicySection
         return s;
     }
 
-    /// <summary>Reads a string or a list of non-empty strings.</summary>
+    /// <summary>Reads a string or a list of non-empty strings (null when absent or JSON <c>null</c>).</summary>
+    /// <param name="key">The key, relative to this section.</param>
+    /// <exception cref="InvarLockException">With <see cref="ErrorCodes.InvalidPolicy"/>: anything else, or an empty list.</exception>
     public IReadOnlyList<string>? StringList(string key)
     {
         if (!TryGet(key, out JsonElement value))

@@ -1,21 +1,41 @@
 using InvarLock.Sdk.Models;
 
-namespace InvarLock.Guards.Tests.TestSupport;
+namespace InvarLock.Sdk.Testing;
 
-/// <summary>A small, real, deterministic GPT-2-shaped model for guard unit tests: GPT-2 names and Conv1D [in, out] weights,
-/// layer norms, a causal running-mean "attention" (no softmax) and a GELU MLP, tied output head. Every module output is tapped.</summary>
-internal sealed class FakeGpt2Model : IModel
+/// <summary>A small, real, deterministic GPT-2-shaped model for unit-testing guards (and other plugins) without a
+/// checkpoint: Hugging Face GPT-2 parameter names with GPT-2 shapes (Conv1D weights stored [in, out]), the modules the
+/// built-in GPT-2 adapter reports (same names, kinds, families, layers and output widths), layer norms, a causal
+/// running-mean "attention" (no softmax), a GELU MLP and an output head tied to <c>transformer.wte.weight</c>.</summary>
+/// <remarks>
+/// <para>Weights are drawn from a seeded normal distribution (norm weights 1, biases 0), so two models built with the
+/// same arguments are bit-identical. <see cref="Evaluate"/> runs a real forward pass: the loss is the summed next-token
+/// cross-entropy, so changing any weight on the path changes it. Every module's output is offered to the activation tap
+/// (embeddings, norms, <c>attn.c_attn</c>, <c>attn.c_proj</c>, <c>mlp.c_fc</c> before GELU, <c>mlp.c_proj</c>).</para>
+/// <para>Not thread-safe, like every <see cref="IModel"/>. Sequences longer than the position table are truncated.</para>
+/// </remarks>
+public sealed class FakeModel : IModel
 {
     private readonly Dictionary<string, float[]> _values = new(StringComparer.Ordinal);
-    private readonly List<ParameterInfo> _infos = [];
+    private List<ParameterInfo> _infos = [];
     private readonly List<ModuleInfo> _modules = [];
     private readonly int _vocab;
     private readonly int _d;
     private readonly int _layers;
     private readonly int _positions;
 
-    public FakeGpt2Model(int layers = 2, int width = 16, int vocab = 48, int positions = 64, int seed = 7, double std = 0.2)
+    /// <summary>Builds the model.</summary>
+    /// <param name="layers">Number of transformer blocks (at least 1).</param>
+    /// <param name="width">Width of the residual stream (at least 1); the MLP is 4× as wide.</param>
+    /// <param name="vocab">Vocabulary size (at least 2); token ids must lie in [0, vocab).</param>
+    /// <param name="positions">Rows of the position table: the longest sequence evaluated.</param>
+    /// <param name="seed">Seed of the weight initialisation.</param>
+    /// <param name="std">Standard deviation of the initial weights.</param>
+    public FakeModel(int layers = 2, int width = 16, int vocab = 48, int positions = 64, int seed = 7, double std = 0.2)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(vocab, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(positions, 2);
         _vocab = vocab;
         _d = width;
         _layers = layers;
@@ -75,33 +95,60 @@ internal sealed class FakeGpt2Model : IModel
         }
         Description = new ModelDescription("gpt2", layers, 1, width, vocab, positions, true, count, "causal");
         Parameters = new Store(this);
+        Tokenizer = new ByteTokenizer(vocab);
     }
 
+    /// <summary>Architecture facts (architecture <c>gpt2</c>, 1 head, tied embeddings, objective <c>causal</c>);
+    /// settable so a test can simulate a changed description.</summary>
     public ModelDescription Description { get; set; }
 
+    /// <inheritdoc />
     public IReadOnlyList<ModuleInfo> Modules => _modules;
 
-    /// <summary>The module list, editable by tests that simulate structural changes.</summary>
+    /// <summary>The module list, editable by tests that simulate structural changes (a removed norm, a renamed module).</summary>
     public List<ModuleInfo> ModuleList => _modules;
 
+    /// <inheritdoc />
     public IParameterStore Parameters { get; }
 
-    public ITokenizer Tokenizer => throw new NotSupportedException();
+    /// <summary>A <see cref="ByteTokenizer"/> over this model's vocabulary.</summary>
+    public ITokenizer Tokenizer { get; }
 
+    /// <summary>How many times <see cref="Evaluate"/> was called (to check what a guard costs).</summary>
     public int EvaluateCalls { get; private set; }
 
+    /// <summary>The live values of a parameter (writes change the model).</summary>
+    /// <param name="name">The Hugging Face parameter name.</param>
+    /// <exception cref="KeyNotFoundException">No such parameter.</exception>
     public float[] Values(string name) => _values[name];
 
-    /// <summary>Replaces a parameter (new shape allowed).</summary>
+    /// <summary>Adds or replaces a parameter; a new shape is allowed (to simulate a structural edit). The array is used
+    /// as it is, not copied.</summary>
+    /// <param name="name">The Hugging Face parameter name.</param>
+    /// <param name="shape">Its shape; the product must equal <paramref name="values"/>' length.</param>
+    /// <param name="values">Its values.</param>
     public void SetParameter(string name, int[] shape, float[] values)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(values);
+        var info = new ParameterInfo(name, shape);
+        if (info.ElementCount != values.Length)
+        {
+            throw new ArgumentException($"shape [{string.Join(", ", shape)}] holds {info.ElementCount} values, not {values.Length}", nameof(values));
+        }
         _values[name] = values;
         _infos.RemoveAll(p => p.Name == name);
-        _infos.Add(new ParameterInfo(name, shape));
+        _infos.Add(info);
         _infos.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
     }
 
-    /// <summary>Deterministic calibration windows of <paramref name="length"/> tokens.</summary>
+    /// <summary>Deterministic calibration windows of <paramref name="length"/> tokens: a simple learnable pattern with
+    /// 30% noise, so the windows' losses differ.</summary>
+    /// <param name="count">Number of windows.</param>
+    /// <param name="length">Tokens per window.</param>
+    /// <param name="vocab">Vocabulary size; ids lie in [0, vocab).</param>
+    /// <param name="seed">Seed of the noise.</param>
     public static List<ReadOnlyMemory<int>> Windows(int count, int length, int vocab = 48, int seed = 11)
     {
         var rng = new Random(seed);
@@ -119,8 +166,11 @@ internal sealed class FakeGpt2Model : IModel
         return list;
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside [0, vocab).</exception>
     public IReadOnlyList<WindowLoss> Evaluate(IReadOnlyList<ReadOnlyMemory<int>> windows, IActivationTap? taps = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(windows);
         EvaluateCalls++;
         var result = new List<WindowLoss>(windows.Count);
         for (int w = 0; w < windows.Count; w++)
@@ -149,6 +199,10 @@ internal sealed class FakeGpt2Model : IModel
         float[] posEmb = new float[t * d];
         for (int i = 0; i < t; i++)
         {
+            if ((uint)ids[i] >= (uint)_vocab)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ids), $"token id {ids[i]} is outside [0, {_vocab})");
+            }
             Array.Copy(wte, ids[i] * d, tokEmb, i * d, d);
             Array.Copy(wpe, i * d, posEmb, i * d, d);
         }
@@ -276,21 +330,34 @@ internal sealed class FakeGpt2Model : IModel
         return y;
     }
 
-    public IModelSnapshot Snapshot() => new SnapshotImpl(_values.ToDictionary(kv => kv.Key, kv => (float[])kv.Value.Clone()));
+    /// <inheritdoc />
+    public IModelSnapshot Snapshot() =>
+        new SnapshotImpl(this, _values.ToDictionary(kv => kv.Key, kv => (float[])kv.Value.Clone(), StringComparer.Ordinal), [.. _infos]);
 
+    /// <inheritdoc />
+    /// <remarks>Restores the parameter set too: a parameter added or reshaped with <see cref="SetParameter"/> after the
+    /// snapshot is put back as it was. Buffers are copied, so the snapshot can be restored again.</remarks>
+    /// <exception cref="ArgumentException">The snapshot was taken from another model.</exception>
     public void Restore(IModelSnapshot snapshot)
     {
-        foreach (var kv in ((SnapshotImpl)snapshot).Values)
+        if (snapshot is not SnapshotImpl own || !ReferenceEquals(own.Owner, this))
+        {
+            throw new ArgumentException("the snapshot was not taken from this model", nameof(snapshot));
+        }
+        _values.Clear();
+        foreach (var kv in own.Values)
         {
             _values[kv.Key] = (float[])kv.Value.Clone();
         }
+        _infos = [.. own.Infos];
     }
 
+    /// <summary>Does nothing: the model holds only managed arrays.</summary>
     public void Dispose()
     {
     }
 
-    private sealed record SnapshotImpl(Dictionary<string, float[]> Values) : IModelSnapshot
+    private sealed record SnapshotImpl(FakeModel Owner, Dictionary<string, float[]> Values, List<ParameterInfo> Infos) : IModelSnapshot
     {
         public long ElementCount => Values.Values.Sum(v => (long)v.Length);
 
@@ -299,7 +366,7 @@ internal sealed class FakeGpt2Model : IModel
         }
     }
 
-    private sealed class Store(FakeGpt2Model owner) : IParameterStore
+    private sealed class Store(FakeModel owner) : IParameterStore
     {
         public IReadOnlyList<ParameterInfo> All => owner._infos;
 
