@@ -1,20 +1,23 @@
 using System.Diagnostics;
+using System.Text.Json;
 using InvarLock.Compute;
-using InvarLock.Guards.Numerics;
-using InvarLock.Guards.Rmt;
-using InvarLock.Guards.Variance;
+using InvarLock.Core.Plugins;
+using InvarLock.Guards;
 using InvarLock.Models.HuggingFace;
+using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;
+using InvarLock.Sdk.Plugins;
 
 namespace InvarLock.Benchmarks;
 
-/// <summary><c>--quick guard-profile DIR [--seq-len N] [--windows N] [--threads T] [--repeats R]</c>: splits the cost
-/// of the activation-tapping guards into forward passes and guard arithmetic. Times, on the same windows (best of R):
-/// a plain <see cref="IModel.Evaluate"/>; the same with the RMT guard's edge-risk tap (every tapped module, 3 power
-/// iterations); and with the variance guard's mean-square tap on <c>mlp.c_proj</c>. The difference to the plain pass
-/// is what the guard's own arithmetic costs; the rest of a guard's time is the forward passes its policy asks for.</summary>
+/// <summary><c>--quick guard-profile DIR [--seq-len N] [--windows N] [--threads T] [--repeats R]</c>: what each
+/// first-party guard costs, through its public contract only (the registry's guards with their balanced defaults). Times,
+/// on the same windows (best of R): a plain <see cref="IModel.Evaluate"/>, then each guard's Prepare on the model and its
+/// Validate on the same model, reported in seconds and in plain forward passes.</summary>
 internal static class GuardProfile
 {
+    private static readonly string[] Guards = ["invariants", "spectral", "rmt", "variance"];
+
     internal static int Run(string[] args)
     {
         if (args.Length == 0)
@@ -34,38 +37,37 @@ internal static class GuardProfile
         {
             windows[i] = cut[i];
         }
-        var rmtModules = new SortedSet<string>(StringComparer.Ordinal);
-        var msModules = new List<string>();
-        foreach (ModuleInfo m in model.Modules)
-        {
-            if (ActivationEdgeRisk.IsTapped(m))
-            {
-                rmtModules.Add(m.Name);
-            }
-            if (m.Name.EndsWith(".mlp.c_proj", StringComparison.Ordinal))
-            {
-                msModules.Add(m.Name);
-            }
-        }
-        Console.WriteLine($"compute: {ComputeEnvironment.Describe()}; {windowCount} windows x {seqLen} tokens; " +
-            $"RMT taps {rmtModules.Count} modules, variance taps {msModules.Count}");
+        var registry = new PluginRegistry();
+        registry.Register(new GuardsPluginModule(), PluginSource.FirstParty);
+        JsonElement defaults = JsonDocument.Parse("{}").RootElement.Clone();
+        var run = new GuardRunInfo("balanced", "dev", "noop", 42);
+        Console.WriteLine($"compute: {ComputeEnvironment.Describe()}; {windowCount} windows x {seqLen} tokens");
         model.Evaluate([windows[0]]); // warm-up
-        // Interleaved, so that a change in machine load hits all three alike; best of R each.
-        double plain = double.MaxValue, rmt = double.MaxValue, ms = double.MaxValue;
+        double plain = double.MaxValue;
+        var prepare = new double[Guards.Length];
+        var validate = new double[Guards.Length];
+        Array.Fill(prepare, double.MaxValue);
+        Array.Fill(validate, double.MaxValue);
+        // Interleaved, so that a change in machine load hits every measurement alike; best of R each.
         for (int r = 0; r < repeats; r++)
         {
             plain = Math.Min(plain, Time(() => model.Evaluate(windows)));
-            rmt = Math.Min(rmt, Time(() => model.Evaluate(windows, new EdgeRiskTap(rmtModules, 3, PowerIterationStart.Ones))));
-            ms = Math.Min(ms, Time(() => model.Evaluate(windows, new MeanSquareTap(msModules, windowCount))));
+            for (int g = 0; g < Guards.Length; g++)
+            {
+                IGuard guard = registry.CreateGuard(Guards[g]);
+                var context = new GuardContext(model, defaults, windows, run);
+                prepare[g] = Math.Min(prepare[g], Time(() => guard.Prepare(context)));
+                validate[g] = Math.Min(validate[g], Time(() => guard.Validate(context)));
+            }
         }
-        Report("plain forward", plain, plain, windowCount);
-        Report("forward + RMT edge-risk tap", rmt, plain, windowCount);
-        Report("forward + variance mean-square tap", ms, plain, windowCount);
+        Console.WriteLine($"plain forward: {plain:F3} s ({plain / windowCount * 1e3:F0} ms per window)");
+        for (int g = 0; g < Guards.Length; g++)
+        {
+            Console.WriteLine($"{Guards[g],-10} prepare {prepare[g]:F3} s ({prepare[g] / plain:F2} forward passes), "
+                + $"validate {validate[g]:F3} s ({validate[g] / plain:F2} forward passes)");
+        }
         return 0;
     }
-
-    private static void Report(string what, double seconds, double plain, int windows) =>
-        Console.WriteLine($"{what}: {seconds:F3} s ({seconds / windows * 1e3:F0} ms per window; tap arithmetic {(seconds - plain) / windows * 1e3:F0} ms per window, {100 * (seconds - plain) / plain:F1} % of the forward)");
 
     private static double Time(Action action)
     {

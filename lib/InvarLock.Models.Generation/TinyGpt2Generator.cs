@@ -76,7 +76,7 @@ public static class TinyGpt2Generator
     }
 
     /// <summary>The GPT2LMHeadModel parameters (with the <c>transformer.</c> prefix; lm_head is tied and omitted).</summary>
-    internal static List<SafetensorsTensor> BuildWeights(TinyGpt2Options o, int vocab)
+    public static List<SafetensorsTensor> BuildWeights(TinyGpt2Options o, int vocab)
     {
         int d = o.Embd;
         int inner = o.Inner ?? 4 * d;
@@ -152,7 +152,8 @@ public static class TinyGpt2Generator
         return unchecked(hash ^ ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL));
     }
 
-    internal static void WriteConfig(string folder, TinyGpt2Options o, int vocab, int eos)
+    /// <summary>Writes config.json for the options and vocabulary.</summary>
+    public static void WriteConfig(string folder, TinyGpt2Options o, int vocab, int eos)
     {
         HfJsonFile.Write(Path.Combine(folder, "config.json"), new Dictionary<string, object?>
         {
@@ -186,7 +187,8 @@ public static class TinyGpt2Generator
         });
     }
 
-    internal static void WriteTokenizerConfigs(string folder, TinyGpt2Options o)
+    /// <summary>Writes tokenizer_config.json and special_tokens_map.json.</summary>
+    public static void WriteTokenizerConfigs(string folder, TinyGpt2Options o)
     {
         const string Eot = "<|endoftext|>";
         HfJsonFile.Write(Path.Combine(folder, "tokenizer_config.json"), new Dictionary<string, object?>
@@ -207,7 +209,8 @@ public static class TinyGpt2Generator
         });
     }
 
-    internal static void WriteGenerationConfig(string folder, int eos)
+    /// <summary>Writes generation_config.json.</summary>
+    public static void WriteGenerationConfig(string folder, int eos)
     {
         HfJsonFile.Write(Path.Combine(folder, "generation_config.json"), new Dictionary<string, object?>
         {
