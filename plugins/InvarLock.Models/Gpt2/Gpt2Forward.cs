@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using InvarLock.Compute;
-using InvarLock.Models.HuggingFace;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Models;
 

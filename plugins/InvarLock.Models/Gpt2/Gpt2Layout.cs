@@ -1,5 +1,4 @@
 using System.Globalization;
-using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Weights;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Models;

@@ -1,4 +1,3 @@
-using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Weights;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Models;

@@ -1,4 +1,3 @@
-using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Weights;
 
 namespace InvarLock.Models.Gpt2;

@@ -1,3 +1,4 @@
+using InvarLock.Models.Gpt2;
 using System.Globalization;
 using System.Text.Json;
 using InvarLock.Sdk.Errors;

@@ -1,3 +1,4 @@
+using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 
 namespace InvarLock.Models.Tests.HuggingFace;

@@ -1,3 +1,4 @@
+using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Tests.TestSupport;
 using InvarLock.Sdk.Errors;

@@ -1,4 +1,4 @@
-namespace InvarLock.Models.HuggingFace;
+namespace InvarLock.Models.Gpt2;
 
 /// <summary>The fields of a Hugging Face GPT-2 <c>config.json</c> that the forward pass needs.</summary>
 public sealed record Gpt2Config(

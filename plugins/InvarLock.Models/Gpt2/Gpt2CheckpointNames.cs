@@ -1,4 +1,4 @@
-namespace InvarLock.Models.HuggingFace;
+namespace InvarLock.Models.Gpt2;
 
 /// <summary>Maps the tensor names found in GPT-2 checkpoints to the names <c>GPT2LMHeadModel</c> uses.</summary>
 /// <remarks>Checkpoints saved from <c>GPT2Model</c> (such as the original <c>gpt2</c> upload) omit the
