@@ -9,7 +9,7 @@ public sealed record EvaluationRequest
     public required string BaselinePath { get; init; }
     /// <summary>A prior report, already read and verified, whose baseline windows and losses are reused (the baseline model
     /// is still loaded for the guards and checked against the report's weights digest).</summary>
-    public BaselineReuse? BaselineReport { get; init; }
+    public IReusedBaseline? BaselineReport { get; init; }
     /// <summary>Subject checkpoint folder (bring your own edit); exclusive with <see cref="EditName"/>.</summary>
     public string? SubjectPath { get; init; }
     /// <summary>Edit applied to a copy of the baseline to make the subject.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
 using InvarLock.Core.Security;
+using InvarLock.Core.Verification;
 using InvarLock.Sdk.Errors;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -20,7 +20,7 @@ internal static class PlanStage
         context.Observer.StageStarted("tokenize", 0);
         (DatasetContent content, int[] stream) = Tokenize(setup, request, baseline.Tokenizer, inputs.Dataset);
         var selection = WindowSelection.Create(stream, request.SequenceLength, setup.Stride, setup.PreviewCount, setup.FinalCount, content.Source);
-        BaselineReuse? reuse = request.BaselineReport;
+        IReusedBaseline? reuse = request.BaselineReport;
         reuse?.CheckSelection(selection);
         if (selection.Stride < selection.SequenceLength)
         {

@@ -1,16 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InvarLock.Core.Pipeline;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Model;
-using InvarLock.Core.Verification;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Models;
 
-namespace InvarLock.Core.Pipeline;
+namespace InvarLock.Core.Verification;
 
 /// <summary>A prior report whose baseline windows and per-window losses a run reuses instead of recomputing them,
 /// after checking that the baseline weights, the tokenizer and the window plan all match.</summary>
-public sealed class BaselineReuse
+public sealed class BaselineReuse : IReusedBaseline
 {
     private BaselineReuse(string path, EvaluationReport report)
     {
