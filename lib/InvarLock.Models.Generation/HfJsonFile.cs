@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Models.Generation;
 
@@ -62,25 +63,5 @@ internal static class HfJsonFile
         }
         string text = value.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
         return text.Contains('.') || text.Contains('e') ? text : text + ".0";
-    }
-}
-
-/// <summary>Whole-file writes through a temporary file in the same folder and a rename.</summary>
-internal static class AtomicFile
-{
-    internal static void WriteAllBytes(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
     }
 }

@@ -2,6 +2,7 @@ using InvarLock.Core.Plugins.Packaging;
 using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Plugins;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Core.Plugins;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Core.Plugins;
 

@@ -7,6 +7,7 @@ using InvarLock.Core.Reporting.Model;
 using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Core;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 
 namespace InvarLock.Core.Tests.Security;
 

@@ -1,10 +1,12 @@
-namespace InvarLock.Core.Security;
+namespace InvarLock.Sdk.IO;
 
 /// <summary>Atomic file writes: write a temporary file beside the target, flush it, then rename over the target, so
 /// readers see the old file or the new one, never half of one. The rename replaces a link rather than following it.</summary>
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">The target file (its folder is created when missing).</param>
+    /// <param name="bytes">The whole content.</param>
     /// <param name="privateToUser">On Unix, create the file readable and writable by the owner only (0600).</param>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, bool privateToUser = false)
     {
@@ -33,7 +35,10 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>Writes UTF-8 text atomically.</summary>
+    /// <summary>Writes UTF-8 text atomically (see <see cref="WriteAllBytes"/>).</summary>
+    /// <param name="path">The target file.</param>
+    /// <param name="text">The whole content.</param>
+    /// <param name="privateToUser">On Unix, owner-only permissions (0600).</param>
     public static void WriteAllText(string path, string text, bool privateToUser = false) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), privateToUser);
 
