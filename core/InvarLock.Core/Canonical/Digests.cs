@@ -5,7 +5,7 @@ using System.Text;
 namespace InvarLock.Core.Canonical;
 
 /// <summary>SHA-256 helpers. Every digest InvarLock writes is lower-case hex SHA-256.</summary>
-public static class Digests
+internal static class Digests
 {
     /// <summary>Lower-case hex SHA-256 of <paramref name="bytes"/>.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> bytes)

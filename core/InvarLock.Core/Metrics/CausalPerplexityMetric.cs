@@ -6,7 +6,7 @@ namespace InvarLock.Core.Metrics;
 
 /// <summary><c>ppl_causal</c>: next-token perplexity. Each window's loss is the sum of its <c>len − 1</c> next-token
 /// negative log-likelihoods; perplexity of a set of windows is exp(Σ loss / Σ tokens).</summary>
-public sealed class CausalPerplexityMetric : IPrimaryMetric
+internal sealed class CausalPerplexityMetric : IPrimaryMetric
 {
     /// <summary>Windows evaluated per call to <see cref="IModel.Evaluate"/>, so progress advances steadily.</summary>
     private const int Chunk = 4;

@@ -13,7 +13,7 @@ namespace InvarLock.Core.Pipeline;
 /// so <c>verify</c> recomputes the same arms from the report's per-window baseline losses on any machine.</para>
 /// <para>It uses the baseline's own losses, not a model-free text score: a byte-level score correlates only weakly with a
 /// model's perplexity, and with a few windows per arm it left a bit-identical subject failing the drift band.</para></summary>
-public static class ArmBalancer
+internal static class ArmBalancer
 {
     /// <summary>The plan method recorded in the report (<c>windows.plan_method</c>).</summary>
     public const string Method = "spread+baseline-balanced/v1";

@@ -7,7 +7,7 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Core.Pipeline;
 
 /// <summary>Digests the report records about a model.</summary>
-public static class ModelDigests
+internal static class ModelDigests
 {
     /// <summary>SHA-256 over every parameter in ordinal name order: the name in UTF-8, a NUL byte, the rank and each
     /// dimension as int32 little-endian, then the float32 values little-endian. Independent of file layout and sharding.</summary>

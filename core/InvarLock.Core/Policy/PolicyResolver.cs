@@ -7,7 +7,7 @@ namespace InvarLock.Core.Policy;
 
 /// <summary>Resolves the run policy: shipped tiers ⊕ <c>$INVARLOCK_CONFIG_ROOT/runtime/tiers.yaml</c> ⊕ profile ⊕
 /// edit adjustments ⊕ preset ⊕ explicit overrides (later layers win; objects deep-merge, scalars and lists replace).</summary>
-public static class PolicyResolver
+internal static class PolicyResolver
 {
     public static IReadOnlyList<string> Tiers { get; } = ["balanced", "conservative", "aggressive"];
 

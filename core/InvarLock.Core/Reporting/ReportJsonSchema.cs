@@ -17,7 +17,7 @@ namespace InvarLock.Core.Reporting;
 /// written with (<see cref="ReportJson.Options"/>), so member names, nullability and required members are the writer's.
 /// A transform adds what the types cannot say: closed objects, digest patterns, enumerations, constants and bounds.
 /// The copy in <see cref="DocsPath"/> is this schema's text; a test keeps it identical.</summary>
-public static class ReportJsonSchema
+internal static class ReportJsonSchema
 {
     /// <summary>The schema's <c>$id</c>.</summary>
     public const string Id = "https://invarlock.dev/schemas/evaluation.report.v1.json";

@@ -7,7 +7,7 @@ namespace InvarLock.Core.Security;
 /// <summary>The single place where the tool may open a network connection. Every connection is refused unless
 /// <c>INVARLOCK_ALLOW_NETWORK</c> is true; no other type in the tool references sockets or HTTP (a test scans the
 /// assemblies for it).</summary>
-public sealed class NetworkGate
+internal sealed class NetworkGate
 {
     private readonly bool _allowed;
 
