@@ -57,6 +57,7 @@ internal static class EvaluationOutput
         o.WriteLine($"  subject   {run.Subject.Path}");
         o.WriteLine($"  ppl (final arm)  baseline {Fmt(pm.Baseline.Final.Perplexity)}  subject {Fmt(pm.Subject.Final.Perplexity)}  " +
             $"ratio {Fmt(pm.Ratio)}" + (pm.DisplayCi is null ? "" : $"  CI [{Fmt(pm.DisplayCi.Lower)}, {Fmt(pm.DisplayCi.Upper)}]"));
+        o.WriteLine($"  drift (final/preview)  baseline {Fmt(pm.Drift.Baseline)}  subject {Fmt(pm.Drift.Subject)}  band [{Fmt(pm.Drift.BandMin)}, {Fmt(pm.Drift.BandMax)}]");
         foreach (GuardSection g in report.Guards)
         {
             o.WriteLine($"  guard {g.Name,-11} {(g.Passed ? "pass" : "FAIL"),-4}  action {g.Action}" +
