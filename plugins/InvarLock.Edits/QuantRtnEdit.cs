@@ -14,10 +14,16 @@ namespace InvarLock.Edits;
 /// (stored [in, out]) it is a column. (The Python reference quantizes per stored row, which for GPT-2 means per
 /// input feature; we quantize per output channel as the edit's name promises.)</para>
 /// </remarks>
-public sealed class QuantRtnEdit : IEdit
+public sealed class QuantRtnEdit : IEdit, IEditPolicyAdjustments
 {
     public PluginDescriptor Descriptor { get; } =
         new("quant_rtn", new Version(1, 0), "Symmetric per-output-channel round-to-nearest int8 quantization (attention + MLP)");
+
+    /// <summary>Round-to-nearest quantization shifts activation edges a little everywhere: the rmt deadband widens to 0.15.</summary>
+    public JsonObject PolicyAdjustments() => new()
+    {
+        ["guards"] = new JsonObject { ["rmt"] = new JsonObject { ["deadband"] = 0.15 } },
+    };
 
     public EditResult Apply(IModel model, EditSpec spec)
     {

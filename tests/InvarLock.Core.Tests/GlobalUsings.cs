@@ -1,1 +1,2 @@
 global using InvarLock.Sdk.Canonical;
+global using InvarLock.Core.Tests.TestSupport;

@@ -9,6 +9,8 @@ namespace InvarLock.Core.Pipeline;
 public sealed record EvaluationRun
 {
     public required string ToolVersion { get; init; }
+    /// <summary>What the run's guards ship about their policy (gate ids, finding → policy key), from the registry.</summary>
+    public InvarLock.Core.Plugins.GuardPolicyCatalog GuardPolicies { get; init; } = InvarLock.Core.Plugins.GuardPolicyCatalog.Empty;
     public required DateTimeOffset StartedUtc { get; init; }
     public required DateTimeOffset FinishedUtc { get; init; }
     public required ModelFacts Baseline { get; init; }

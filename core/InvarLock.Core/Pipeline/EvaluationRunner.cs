@@ -57,6 +57,7 @@ public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runti
                 RolledBack = validated.RolledBack,
                 Aborted = validated.Aborted,
                 Policy = setup.Policy,
+                GuardPolicies = registry.GuardPolicies,
                 Seed = request.Seed,
                 PrimaryMetric = setup.Metric.Descriptor.Name,
                 Plugins = context.PluginsUsed(),

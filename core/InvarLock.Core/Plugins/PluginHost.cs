@@ -357,6 +357,18 @@ public sealed class PluginHost : IDisposable
             Registrations.Add(new(PluginKind.Guard, descriptor.Name, r => r.AddGuard(descriptor, factory)));
         }
 
+        public void AddGuard(PluginDescriptor descriptor, Func<IGuard> factory, IGuardPolicyProvider policy)
+        {
+            ArgumentNullException.ThrowIfNull(descriptor);
+            ArgumentNullException.ThrowIfNull(factory);
+            ArgumentNullException.ThrowIfNull(policy);
+            Registrations.Add(new(PluginKind.Guard, descriptor.Name, r => r.AddGuard(descriptor, factory, policy)));
+        }
+
+        public void DeclareDefaultGuardChain(IReadOnlyList<string> guardNames) =>
+            throw new InvarLockException(ErrorCodes.PluginRefused,
+                "a third-party plugin may not declare the default guard chain; users name its guards in guard_order");
+
         public void AddEdit(IEdit edit)
         {
             ArgumentNullException.ThrowIfNull(edit);

@@ -21,6 +21,9 @@ public sealed partial class PluginRegistry
     private readonly Dictionary<string, IDatasetProvider> _datasets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IPrimaryMetric> _metrics = new(StringComparer.Ordinal);
     private readonly Dictionary<(PluginKind, string), PluginEntry> _unavailable = new();
+    private readonly List<(string Name, IGuardPolicyProvider Provider)> _guardPolicies = [];
+    private IReadOnlyList<string> _defaultGuardChain = [];
+    private string? _defaultGuardChainSource;
 
     /// <summary>Every entry, sorted by kind then name: the registered (enabled) components, and installed third-party
     /// components that are disabled or refused (see <see cref="PluginEntry.Status"/>).</summary>
@@ -71,6 +74,14 @@ public sealed partial class PluginRegistry
     public IModelAdapter GetAdapter(string name) => Lookup(_adapters, PluginKind.Adapter, name);
 
     public IGuard CreateGuard(string name) => Lookup(_guards, PluginKind.Guard, name)();
+
+    /// <summary>What the registered guards ship about their policy, and the declared default chain.</summary>
+    public GuardPolicyCatalog GuardPolicies => new([.. _guardPolicies], _defaultGuardChain);
+
+    /// <summary>The policy adjustments the named edit declares (<see cref="IEditPolicyAdjustments"/>), or null when it
+    /// declares none or is not registered.</summary>
+    public System.Text.Json.Nodes.JsonObject? EditPolicyAdjustments(string editName) =>
+        _edits.TryGetValue(editName, out IEdit? edit) && edit is IEditPolicyAdjustments adjusting ? adjusting.PolicyAdjustments() : null;
 
     public IEdit GetEdit(string name) => Lookup(_edits, PluginKind.Edit, name);
 
@@ -181,6 +192,34 @@ public sealed partial class PluginRegistry
         {
             ArgumentNullException.ThrowIfNull(factory);
             registry.Add(PluginKind.Guard, descriptor, source, () => registry._guards[descriptor.Name] = factory, Added);
+        }
+
+        public void AddGuard(PluginDescriptor descriptor, Func<IGuard> factory, IGuardPolicyProvider policy)
+        {
+            ArgumentNullException.ThrowIfNull(factory);
+            ArgumentNullException.ThrowIfNull(policy);
+            registry.Add(PluginKind.Guard, descriptor, source, () =>
+            {
+                registry._guards[descriptor.Name] = factory;
+                registry._guardPolicies.Add((descriptor.Name, policy));
+            }, Added);
+        }
+
+        public void DeclareDefaultGuardChain(IReadOnlyList<string> guardNames)
+        {
+            ArgumentNullException.ThrowIfNull(guardNames);
+            if (registry._defaultGuardChainSource is { } existing)
+            {
+                throw new InvarLockException(ErrorCodes.PluginRefused,
+                    $"default guard chain: declared by {existing} and again by {source.Package}");
+            }
+            if (guardNames.Count == 0 || guardNames.Any(n => n is null || !NamePattern().IsMatch(n)))
+            {
+                throw new InvarLockException(ErrorCodes.PluginRefused,
+                    $"default guard chain from {source.Package}: give one or more guard names (lower-case letters, digits and underscores)");
+            }
+            registry._defaultGuardChain = [.. guardNames];
+            registry._defaultGuardChainSource = source.Package;
         }
 
         public void AddEdit(IEdit edit)

@@ -1,25 +1,28 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using InvarLock.Core.Plugins;
 using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Core.Policy;
 
-/// <summary>Resolves the run policy: shipped tiers ⊕ <c>$INVARLOCK_CONFIG_ROOT/runtime/tiers.yaml</c> ⊕ profile ⊕
-/// edit adjustments ⊕ preset ⊕ explicit overrides (later layers win; objects deep-merge, scalars and lists replace).</summary>
+/// <summary>Resolves the run policy: the registered guards' defaults for the tier and profile and the shipped metric tiers
+/// ⊕ <c>$INVARLOCK_CONFIG_ROOT/runtime/tiers.yaml</c> ⊕ profile ⊕ edit adjustments ⊕ preset ⊕ explicit overrides (later
+/// layers win; objects deep-merge, scalars and lists replace). Core names no guard: the <c>guards</c> section and the
+/// default <c>guard_order</c> come from the <see cref="GuardPolicyCatalog"/>, edit adjustments from the edit.</summary>
 internal static class PolicyResolver
 {
     public static IReadOnlyList<string> Tiers { get; } = ["balanced", "conservative", "aggressive"];
 
-    /// <summary>The default guard chain.</summary>
-    public static IReadOnlyList<string> DefaultGuardOrder { get; } = ["invariants", "spectral", "rmt", "variance", "invariants"];
-
     private const string ShippedTiersResource = "InvarLock.Core.Policy.tiers.yaml";
 
-    /// <summary>Resolves a policy. <paramref name="environment"/> supplies <c>INVARLOCK_CONFIG_ROOT</c> (defaults to the process environment).</summary>
-    public static ResolvedPolicy Resolve(PolicyRequest request, Func<string, string?>? environment = null)
+    /// <summary>Resolves a policy. <paramref name="guards"/> supplies each guard's defaults and the default chain (a
+    /// registry's <see cref="PluginRegistry.GuardPolicies"/>); <paramref name="environment"/> supplies
+    /// <c>INVARLOCK_CONFIG_ROOT</c> (defaults to the process environment).</summary>
+    public static ResolvedPolicy Resolve(PolicyRequest request, GuardPolicyCatalog guards, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(guards);
         environment ??= Environment.GetEnvironmentVariable;
         string tier = (request.Tier ?? "balanced").Trim().ToLowerInvariant();
         ProfileSettings profile = ProfileSettings.For(request.Profile ?? "dev");
@@ -46,33 +49,40 @@ internal static class PolicyResolver
         {
             ["tier"] = tier,
             ["profile"] = profile.Name,
-            ["guard_order"] = ToArray(DefaultGuardOrder),
+            ["guard_order"] = ToArray(guards.DefaultGuardOrder),
             ["metrics"] = new JsonObject(),
             ["guards"] = new JsonObject(),
         };
-        JsonMerge.Into(doc, (JsonObject)tierNode.DeepClone());
+        // Guard defaults (tier and profile, from each guard), below the shipped metrics and the config root.
+        var guardSections = (JsonObject)doc["guards"]!;
         var shippedGuards = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, _) in (JsonObject)doc["guards"]!)
+        foreach (string name in guards.GuardNames)
         {
+            guardSections[name] = guards.Find(name)!.DefaultPolicy(tier, profile.Name).DeepClone();
             shippedGuards.Add(name);
         }
+        JsonMerge.Into(doc, (JsonObject)tierNode.DeepClone());
 
-        // Profile layer: release raises the variance calibration budget; ci_cpu replaces the ratio limit.
-        if (profile.Name == "release")
-        {
-            JsonMerge.Into(doc, new JsonObject { ["guards"] = new JsonObject { ["variance"] = new JsonObject { ["max_calib"] = 320 } } });
-        }
+        // Profile layer: ci_cpu replaces the ratio limit (guards ship their own profile adjustments).
         if (profile.RatioLimitOverride is double limit)
         {
             JsonMerge.Into(doc, new JsonObject { ["metrics"] = new JsonObject { ["pm_ratio"] = new JsonObject { ["ratio_limit_base"] = limit } } });
         }
         sources.Add($"profile:{profile.Name}");
 
-        // Edit adjustments.
-        if (request.EditName == "quant_rtn")
+        // Edit adjustments, as the edit declares them.
+        if (request.EditAdjustments is { Count: > 0 } adjustments)
         {
-            JsonMerge.Into(doc, new JsonObject { ["guards"] = new JsonObject { ["rmt"] = new JsonObject { ["deadband"] = 0.15 } } });
-            sources.Add("edit:quant_rtn");
+            foreach (var (key, value) in adjustments)
+            {
+                if (key is not ("guards" or "metrics") || value is not JsonObject)
+                {
+                    throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                        $"edit {request.EditName}: its policy adjustments may only hold guards and metrics maps, not '{key}'");
+                }
+            }
+            JsonMerge.Into(doc, (JsonObject)adjustments.DeepClone());
+            sources.Add($"edit:{request.EditName}");
         }
 
         if (!string.IsNullOrEmpty(request.PresetPath))
@@ -104,9 +114,9 @@ internal static class PolicyResolver
         }
         MetricPolicyValidator.Validate(doc);
         var added = new List<string>();
-        if (doc["guards"] is JsonObject guards)
+        if (doc["guards"] is JsonObject resolvedGuards)
         {
-            foreach (var (name, _) in guards)
+            foreach (var (name, _) in resolvedGuards)
             {
                 if (!shippedGuards.Contains(name))
                 {
@@ -159,7 +169,7 @@ internal static class PolicyResolver
         int eq = assignment.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0)
         {
-            throw new InvarLockException(ErrorCodes.Usage, $"--policy '{assignment}': expected PATH=VALUE, e.g. guards.spectral.max_caps=3");
+            throw new InvarLockException(ErrorCodes.Usage, $"--policy '{assignment}': expected PATH=VALUE, e.g. metrics.pm_ratio.ratio_limit_base=1.2");
         }
         string path = assignment[..eq].Trim();
         string raw = assignment[(eq + 1)..].Trim();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using InvarLock.Core.Pipeline;
+using InvarLock.Core.Plugins;
 using InvarLock.Core.Reporting.Gates;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Sdk.Guards;
@@ -31,6 +32,8 @@ public sealed record AnalysisInputs
     /// <summary>The subject's final arm before and after guard actions (ci/release), or null.</summary>
     public (IReadOnlyList<WindowLoss> Bare, IReadOnlyList<WindowLoss> Guarded)? Overhead { get; init; }
     public required bool Aborted { get; init; }
+    /// <summary>What the guards ship about their policy: the gates take their ids from it.</summary>
+    public GuardPolicyCatalog GuardPolicies { get; init; } = GuardPolicyCatalog.Empty;
 
     /// <summary>The inputs of a finished run; <paramref name="resolvedPolicy"/> is the policy as the report stores it.</summary>
     public static AnalysisInputs FromRun(EvaluationRun run, JsonObject resolvedPolicy)
@@ -61,13 +64,15 @@ public sealed record AnalysisInputs
             Guards = guardInputs,
             Overhead = run.GuardOverhead is { } o ? (Canonical(o.BareFinal), Canonical(o.GuardedFinal)) : null,
             Aborted = run.Aborted,
+            GuardPolicies = run.GuardPolicies,
         };
     }
 
-    /// <summary>The inputs stored in <paramref name="report"/>.</summary>
+    /// <summary>The inputs stored in <paramref name="report"/>; <paramref name="guards"/> (a registry's
+    /// <see cref="PluginRegistry.GuardPolicies"/>) names the guard gates as the run did (<c>&lt;name&gt;_pass</c> without).</summary>
     /// <exception cref="ArgumentException">A guard action is not one of none, warn, rollback, abort, or a loss list and its
     /// token counts differ in length.</exception>
-    public static AnalysisInputs FromReport(EvaluationReport report)
+    public static AnalysisInputs FromReport(EvaluationReport report, GuardPolicyCatalog? guards = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var guardInputs = new List<GuardGateInput>(report.Guards.Count);
@@ -108,6 +113,7 @@ public sealed record AnalysisInputs
             Guards = guardInputs,
             Overhead = o is null ? null : (Losses(o.BareLossSums, o.BareTokenCounts), Losses(o.GuardedLossSums, o.GuardedTokenCounts)),
             Aborted = report.Run.Aborted,
+            GuardPolicies = guards ?? GuardPolicyCatalog.Empty,
         };
     }
 

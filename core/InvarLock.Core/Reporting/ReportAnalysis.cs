@@ -56,6 +56,7 @@ public static class ReportAnalysis
             StreamTokens = inputs.StreamTokens,
             WindowTokens = inputs.WindowTokens,
             Aborted = inputs.Aborted,
+            GateIdOf = inputs.GuardPolicies.GateId,
         };
         GateOutcome outcome = GateEvaluator.Evaluate(gateInputs);
         return new Result(policy, analysis, outcome, PrimaryMetric(inputs.PrimaryMetricKind, analysis, policy), Tail(analysis.Tail, policy.Tail),

@@ -22,13 +22,14 @@ public sealed class BaselineReuse : IReusedBaseline
 
     public EvaluationReport Report { get; }
 
-    /// <summary>Reads and verifies the report (a malformed or tampered report is refused).</summary>
-    public static BaselineReuse Load(string path)
+    /// <summary>Reads and verifies the report (a malformed or tampered report is refused); <paramref name="guards"/>
+    /// names the guard gates as in <see cref="Verification.ReportVerifier.Verify"/>.</summary>
+    public static BaselineReuse Load(string path, Plugins.GuardPolicyCatalog? guards = null)
     {
         string full = System.IO.Path.GetFullPath(path);
         // Bounded read, duplicate keys refused: the same error as verify/explain/report.
         JsonObject node = ReportJson.ReadFile(full).Node;
-        ReportVerification check = ReportVerifier.VerifyOne(full, null, null, null);
+        ReportVerification check = ReportVerifier.VerifyOne(full, null, null, null, guards);
         if (check.Status == "malformed")
         {
             VerifyCheck? first = null;

@@ -17,8 +17,11 @@ namespace InvarLock.Core.Verification;
 public static partial class ReportVerifier
 {
     /// <summary>Verifies <paramref name="reportPaths"/>. <paramref name="profile"/>, when given, must equal the profile
-    /// each report was produced under (a mismatch is a gate failure).</summary>
-    public static VerifyResult Verify(IReadOnlyList<string> reportPaths, string? baselinePath, string? profile)
+    /// each report was produced under (a mismatch is a gate failure). <paramref name="guards"/> (a registry's
+    /// <see cref="Plugins.PluginRegistry.GuardPolicies"/>) names the guard gates when they are recomputed; without it a
+    /// guard's gate is <c>&lt;name&gt;_pass</c>.</summary>
+    public static VerifyResult Verify(IReadOnlyList<string> reportPaths, string? baselinePath, string? profile,
+        Plugins.GuardPolicyCatalog? guards = null)
     {
         ArgumentNullException.ThrowIfNull(reportPaths);
         EvaluationReport? baseline = null;
@@ -43,14 +46,15 @@ public static partial class ReportVerifier
         var results = new List<ReportVerification>(reportPaths.Count);
         foreach (string path in reportPaths)
         {
-            results.Add(VerifyOne(path, baseline, baselineError, profile));
+            results.Add(VerifyOne(path, baseline, baselineError, profile, guards));
         }
 
         return new VerifyResult(results, baselinePath);
     }
 
-    /// <summary>Verifies one report.</summary>
-    public static ReportVerification VerifyOne(string path, EvaluationReport? baseline, string? baselineError, string? profile)
+    /// <summary>Verifies one report (<paramref name="guards"/> as in <see cref="Verify"/>).</summary>
+    public static ReportVerification VerifyOne(string path, EvaluationReport? baseline, string? baselineError, string? profile,
+        Plugins.GuardPolicyCatalog? guards = null)
     {
         var checks = new List<VerifyCheck>();
         void Fail(string id, string message) => checks.Add(new VerifyCheck(id, false, VerifyCheck.Malformed, $"{path}: {message}"));
@@ -136,7 +140,7 @@ public static partial class ReportVerifier
         ReportAnalysis.Result computed;
         try
         {
-            computed = ReportAnalysis.Compute(AnalysisInputs.FromReport(report));
+            computed = ReportAnalysis.Compute(AnalysisInputs.FromReport(report, guards));
         }
         catch (Exception e) when (e is ArgumentException or InvarLockException or InvalidOperationException or FormatException)
         {

@@ -60,7 +60,7 @@ internal static class EvaluateCommand
                 editName ??= "quant_rtn";
             }
             string? baselineReportPath = parse.GetValue(baselineReport)?.FullName;
-            BaselineReuse? reuse = baselineReportPath is null ? null : BaselineReuse.Load(baselineReportPath);
+            BaselineReuse? reuse = baselineReportPath is null ? null : BaselineReuse.Load(baselineReportPath, services.GetRequiredService<PluginRegistry>().GuardPolicies);
             if (reuse is not null && baselineDir is null)
             {
                 baselineDir = reuse.Report.Baseline.Path;

@@ -7,6 +7,8 @@ using InvarLock.Core.Reporting.Gates;
 using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Core;
+using InvarLock.Core.Plugins;
+using InvarLock.Cli.Composition;
 
 namespace InvarLock.Cli.Commands;
 
@@ -34,8 +36,9 @@ internal static class ExplainCommand
     }
 
     /// <summary>The explanation as readable text (LF line ends, trailing newline).</summary>
-    public static string ToText(EvaluationReport report, string path)
+    public static string ToText(EvaluationReport report, string path, GuardPolicyCatalog? guardPolicies = null)
     {
+        GuardPolicyCatalog catalog = guardPolicies ?? FirstPartyGuardPolicies.Instance;
         ArgumentNullException.ThrowIfNull(report);
         JsonObject resolved = report.Policy.Resolved;
         var sb = new StringBuilder();
@@ -79,7 +82,7 @@ internal static class ExplainCommand
 
             foreach (GuardViolationSection v in g.Violations)
             {
-                string line = PolicyLines.ForViolation(g, v);
+                string line = PolicyLines.ForViolation(g, v, catalog);
                 sb.Append(CultureInfo.InvariantCulture, $"    - {v.Code}{(v.Module is null ? "" : " at " + v.Module)}: value {ReportFacts.Number(v.Value)}, threshold {ReportFacts.Number(v.Threshold)}"
                     + $"{(v.Fatal ? " [fatal]" : "")}: {CliApp.OneLine(v.Message)}\n");
                 sb.Append(CultureInfo.InvariantCulture, $"      policy: {line} = {PolicyLines.ValueAt(resolved, line)}\n");
@@ -90,8 +93,9 @@ internal static class ExplainCommand
     }
 
     /// <summary>The explanation as one JSON object (snake_case, format <see cref="JsonFormat"/>).</summary>
-    public static JsonObject ToJson(EvaluationReport report, string path)
+    public static JsonObject ToJson(EvaluationReport report, string path, GuardPolicyCatalog? guardPolicies = null)
     {
+        GuardPolicyCatalog catalog = guardPolicies ?? FirstPartyGuardPolicies.Instance;
         ArgumentNullException.ThrowIfNull(report);
         JsonObject resolved = report.Policy.Resolved;
         var gates = new JsonArray();
@@ -126,7 +130,7 @@ internal static class ExplainCommand
             var decisions = new JsonArray();
             foreach (GuardViolationSection v in g.Violations)
             {
-                string line = PolicyLines.ForViolation(g, v);
+                string line = PolicyLines.ForViolation(g, v, catalog);
                 decisions.Add(new JsonObject
                 {
                     ["code"] = v.Code,

@@ -8,6 +8,7 @@ using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Core;
 using InvarLock.Sdk.IO;
+using InvarLock.Cli.Composition;
 
 namespace InvarLock.Cli.Commands;
 
@@ -50,7 +51,7 @@ internal static class ReportCommand
     public static string Render(EvaluationReport report, string format) => format switch
     {
         "md" => MarkdownSummary.Render(report),
-        "html" => ReportHtml.Render(report),
+        "html" => ReportHtml.Render(report, FirstPartyGuardPolicies.Instance),
         "json" => ReportJson.ToText(report),
         _ => throw new InvarLockException(ErrorCodes.Usage, $"--format {format}: expected one of {string.Join(", ", Formats)}"),
     };

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using InvarLock.Core.Plugins;
 using InvarLock.Core.Verification;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InvarLock.Cli.Commands;
 
@@ -23,7 +25,10 @@ internal static class VerifyCommand
             {
                 paths.Add(f.FullName);
             }
-            VerifyResult result = ReportVerifier.Verify(paths, parse.GetValue(baseline)?.FullName, parse.GetValue(profile));
+            // Guard gates are recomputed under the ids their guards declare: the first-party set plus enabled plugins.
+            var registry = services.GetRequiredService<PluginRegistry>();
+            using PluginHost plugins = PluginHost.LoadEnabledPlugins(registry, CliEnvironment.Of(services));
+            VerifyResult result = ReportVerifier.Verify(paths, parse.GetValue(baseline)?.FullName, parse.GetValue(profile), registry.GuardPolicies);
             if (parse.GetValue(json))
             {
                 // Each malformed report also becomes an envelope error (its first failed check).

@@ -10,8 +10,8 @@ namespace InvarLock.Guards.Rmt;
 /// <summary>The <c>rmt</c> guard (guards.md §4): taps activations of embeddings, norms and attention/MLP projections over
 /// evenly spaced calibration windows, scores each as σ̂ of the globally whitened activations over the Marchenko–Pastur
 /// edge √m + √n, takes per-family maxima, and fails when a family's edge risk rises above <c>(1 + ε)</c>× its baseline.</summary>
-/// <remarks>Decision: any ε-band violation → Abort. When activations are required (policy <c>activation_required</c>, or by
-/// default the ci and release profiles) and none are available on the baseline, preparation is not ready and validation
+/// <remarks>Decision: any ε-band violation → Abort. When activations are required (policy <c>activation_required</c>,
+/// which the guard's ci and release profile defaults set) and none are available on the baseline, preparation is not ready and validation
 /// fails closed with Abort (<c>not_prepared</c>, quoting the reason); when not required it passes without evaluating.</remarks>
 internal sealed class RmtGuard : GuardBase<RmtOptions>
 {
@@ -38,7 +38,8 @@ internal sealed class RmtGuard : GuardBase<RmtOptions>
     protected override GuardPrepared PrepareCore(GuardContext context, RmtOptions policy)
     {
         _options = policy;
-        _required = _options.ActivationRequired ?? context.Run.Profile.ToLowerInvariant() is "ci" or "release";
+        // The ci and release profile defaults set activation_required (Policy/guard-policy.json); absent means not required.
+        _required = _options.ActivationRequired ?? false;
         _baseContract = _options.MeasurementContract();
         _baseModules = null;
         _baseFamilies = null;

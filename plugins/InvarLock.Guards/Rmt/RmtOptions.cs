@@ -14,7 +14,7 @@ namespace InvarLock.Guards.Rmt;
 /// <param name="Correct">Recorded only.</param>
 /// <param name="EpsilonDefault">ε for families without their own value.</param>
 /// <param name="EpsilonByFamily">ε per family (attn, ffn, embed, other always present).</param>
-/// <param name="ActivationRequired">Null means: required when the profile is ci or release.</param>
+/// <param name="ActivationRequired">Null (absent) means not required; the ci and release profile defaults set it true.</param>
 /// <param name="EstimatorIters">Power-iteration rounds (default 3).</param>
 /// <param name="EstimatorInit">Start vector.</param>
 /// <param name="WindowCount">Calibration windows sampled (default 8).</param>

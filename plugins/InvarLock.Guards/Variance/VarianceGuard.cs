@@ -47,7 +47,8 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
     protected override GuardPrepared PrepareCore(GuardContext context, VarianceOptions policy)
     {
         _options = policy;
-        _monitorOnly = _options.MonitorOnly ?? string.Equals(context.Run.EditName, "noop", StringComparison.Ordinal);
+        // Monitor-only when the policy says so (the noop edit declares it through its policy adjustments).
+        _monitorOnly = _options.MonitorOnly ?? false;
         // A subject the user brought is graded as it is on disk: propose and A/B-test scales, never leave them applied.
         _observeOnly = context.Run.ObserveOnly;
         _targets = VarianceTargets.Resolve(context.Model, _options);

@@ -15,6 +15,15 @@ public interface IPluginRegistrar
     /// <summary>Registers a guard. Guards hold per-run state, so the registrar takes a factory.</summary>
     void AddGuard(PluginDescriptor descriptor, Func<IGuard> factory);
 
+    /// <summary>Registers a guard together with what it ships about its policy: per-tier and per-profile defaults,
+    /// its gate id and the policy key behind each finding (see <see cref="IGuardPolicyProvider"/>).</summary>
+    void AddGuard(PluginDescriptor descriptor, Func<IGuard> factory, IGuardPolicyProvider policy);
+
+    /// <summary>Declares the guard chain a run uses when its policy sets no <c>guard_order</c> (names may repeat, for
+    /// a guard that runs first and last). At most one module of a registry may declare it; every name must be a
+    /// guard registered by the time a run starts.</summary>
+    void DeclareDefaultGuardChain(IReadOnlyList<string> guardNames);
+
     /// <summary>Registers an edit.</summary>
     void AddEdit(IEdit edit);
 

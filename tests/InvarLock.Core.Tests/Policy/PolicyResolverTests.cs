@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
+using InvarLock.Core.Plugins;
 using InvarLock.Core.Policy;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Guards;
 
 namespace InvarLock.Core.Tests.Policy;
 
@@ -7,7 +10,7 @@ public sealed class PolicyResolverTests
 {
     private static ResolvedPolicy Resolve(string? tier = null, string? profile = null, string? edit = null, string? preset = null,
         IReadOnlyList<string>? overrides = null, Func<string, string?>? env = null) =>
-        PolicyResolver.Resolve(new PolicyRequest(tier, profile, edit, preset, overrides ?? []), env ?? (_ => null));
+        FirstPartyPolicy.Resolve(new PolicyRequest(tier, profile, edit, preset, overrides ?? []), env);
 
     [Theory]
     [InlineData("balanced", 1.10, 0.20)]
@@ -149,6 +152,96 @@ public sealed class PolicyResolverTests
     {
         var ex = Assert.Throws<InvarLockException>(() => Resolve(overrides: ["guards.rmt.deadband"]));
         Assert.Equal(ErrorCodes.Usage, ex.Code);
+    }
+
+    /// <summary>A guard whose defaults set a..e to 1, so each layer's winner shows in one value.</summary>
+    private sealed class LayeredDefaults : IGuardPolicyProvider
+    {
+        public string GateId => "layered_ok";
+
+        public JsonObject DefaultPolicy(string tier, string profile) => new() { ["a"] = 1, ["b"] = 1, ["c"] = 1, ["d"] = 1, ["e"] = 1 };
+
+        public string? PolicyKeyFor(GuardViolation violation, JsonNode? details) => null;
+    }
+
+    [Fact]
+    public void Resolve_Layers_GuardDefaultsThenConfigRootThenEditThenPresetThenOverrides()
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"cfg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(root, "runtime"));
+        string tiersFile = Path.Combine(root, "runtime", "tiers.yaml");
+        File.WriteAllText(tiersFile, "balanced:\n  guards:\n    layered: { b: 2, c: 2, d: 2, e: 2 }\n");
+        string preset = Path.Combine(root, "preset.yaml");
+        File.WriteAllText(preset, "guards:\n  layered: { d: 4, e: 4 }\n");
+        var catalog = new GuardPolicyCatalog([("layered", new LayeredDefaults())], ["layered"]);
+        try
+        {
+            ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(null, null, "my_edit", preset, ["guards.layered.e=5"])
+            {
+                EditAdjustments = new JsonObject { ["guards"] = new JsonObject { ["layered"] = new JsonObject { ["c"] = 3, ["d"] = 3, ["e"] = 3 } } },
+            }, catalog, name => name == "INVARLOCK_CONFIG_ROOT" ? root : null);
+
+            JsonObject section = (JsonObject)policy.Document["guards"]!["layered"]!;
+            Assert.Equal([1.0, 2, 3, 4, 5], new[] { "a", "b", "c", "d", "e" }.Select(k => JsonNumbers.TryGetDouble(section[k], out double d) ? d : double.NaN));
+            Assert.Equal(["shipped:tiers.yaml", tiersFile, "profile:dev", "edit:my_edit", Path.GetFullPath(preset), "overrides"], policy.Sources);
+            Assert.Equal(["layered"], policy.GuardOrder);
+            Assert.Empty(policy.AddedGuardSections);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public void Resolve_NoGuardsRegistered_GuardsSectionAndOrderEmpty()
+    {
+        ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(null, null, null, null, []), GuardPolicyCatalog.Empty, _ => null);
+
+        Assert.Empty(policy.GuardOrder);
+        Assert.Empty((JsonObject)policy.Document["guards"]!);
+        Assert.Equal(1.10, policy.MetricNumber("pm_ratio.ratio_limit_base"));
+    }
+
+    [Fact]
+    public void Resolve_EditAdjustmentsOutsideGuardsAndMetrics_ThrowsInvalidPolicy()
+    {
+        var ex = Assert.Throws<InvarLockException>(() => PolicyResolver.Resolve(new PolicyRequest(null, null, "odd", null, [])
+        {
+            EditAdjustments = new JsonObject { ["guard_order"] = new JsonArray("x") },
+        }, GuardPolicyCatalog.Empty, _ => null));
+
+        Assert.Equal(ErrorCodes.InvalidPolicy, ex.Code);
+        Assert.Contains("edit odd", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("dev", false)]
+    [InlineData("ci_cpu", false)]
+    [InlineData("ci", true)]
+    [InlineData("release", true)]
+    public void Resolve_Profile_RmtActivationRequirementFromGuardProfileDefaults(string profile, bool required)
+    {
+        ResolvedPolicy policy = Resolve(profile: profile);
+
+        Assert.Equal(required, policy.GuardSection("rmt").TryGetProperty("activation_required", out var value) && value.GetBoolean());
+    }
+
+    [Fact]
+    public void Resolve_QuantRtnEdit_SourceNamesTheEdit()
+    {
+        Assert.Equal(["shipped:tiers.yaml", "profile:dev", "edit:quant_rtn"], Resolve(edit: "quant_rtn").Sources);
+        Assert.Equal(["shipped:tiers.yaml", "profile:dev"], Resolve().Sources);
+    }
+
+    [Fact]
+    public void Resolve_NoopEdit_SetsVarianceMonitorOnly()
+    {
+        ResolvedPolicy policy = Resolve(edit: "noop");
+
+        Assert.True(policy.GuardSection("variance").GetProperty("monitor_only").GetBoolean());
+        Assert.False(Resolve().GuardSection("variance").TryGetProperty("monitor_only", out _));
+        Assert.Contains("edit:noop", policy.Sources);
     }
 
     [Fact]

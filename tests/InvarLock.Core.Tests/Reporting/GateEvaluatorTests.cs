@@ -12,7 +12,7 @@ public sealed class GateEvaluatorTests
     private const int Tokens = 511;
 
     private static MetricGatePolicy Policy(string tier = "balanced", string profile = "dev") =>
-        MetricGatePolicy.FromPolicyDocument(PolicyResolver.Resolve(new PolicyRequest(tier, profile, null, null, []), _ => null).Document);
+        MetricGatePolicy.FromPolicyDocument(FirstPartyPolicy.Resolve(new PolicyRequest(tier, profile, null, null, [])).Document);
 
     /// <summary>Windows whose subject loss is the baseline's plus ln(ratio) per token (plus optional noise), so the
     /// ratio is <paramref name="ratio"/> and, without noise, the CI collapses onto it.</summary>
@@ -33,6 +33,7 @@ public sealed class GateEvaluatorTests
         return new GateInputs
         {
             Analysis = analysis,
+            GateIdOf = FirstPartyPolicy.Guards.GateId,
             Policy = policy,
             Guards = guards ?? [new GuardGateInput("invariants", true, GuardAction.None, null, 0), new GuardGateInput("spectral", true, GuardAction.None, null, 0)],
             Overhead = overhead,

@@ -24,7 +24,7 @@ internal static class ReportFixtures
         }
 
         WindowSelection selection = WindowSelection.Create(stream, SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic");
-        ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(tier, profile, null, null, overrides ?? []), _ => null);
+        ResolvedPolicy policy = FirstPartyPolicy.Resolve(new PolicyRequest(tier, profile, null, null, overrides ?? []));
         var rng = new Random(seed);
         var baselineLosses = new List<WindowLoss>();
         foreach (EvaluationWindow w in selection.Windows)
@@ -44,6 +44,7 @@ internal static class ReportFixtures
         var model = new ModelFacts("/models/baseline", "hf_causal", "gpt2", 1234, new string('a', 64), new string('b', 64), new string('c', 64), 2, 50257);
         return new EvaluationRun
         {
+            GuardPolicies = FirstPartyPolicy.Guards,
             ToolVersion = "0.1.0-test",
             StartedUtc = start,
             FinishedUtc = start.AddSeconds(12.5),

@@ -9,7 +9,7 @@ namespace InvarLock.Core.Tests.Verification;
 public sealed class ReportVerifierTests
 {
     private static VerifyResult VerifyOne(VerifyTestFolder folder, string? baseline = null, string? profile = null) =>
-        ReportVerifier.Verify([folder.ReportPath], baseline, profile);
+        ReportVerifier.Verify([folder.ReportPath], baseline, profile, FirstPartyPolicy.Guards);
 
     private static void AssertFailedCheck(VerifyResult result, string checkId, int exitCode)
     {
@@ -49,7 +49,7 @@ public sealed class ReportVerifierTests
         a.Remove("timing");
         b.Remove("timing");
         Assert.Equal(a.ToJsonString(), b.ToJsonString());
-        Assert.Equal(0, ReportVerifier.Verify([first.ReportPath, second.ReportPath], null, null).ExitCode);
+        Assert.Equal(0, ReportVerifier.Verify([first.ReportPath, second.ReportPath], null, null, FirstPartyPolicy.Guards).ExitCode);
     }
 
     [Fact]
@@ -375,7 +375,7 @@ public sealed class ReportVerifierTests
     {
         using var good = new VerifyTestFolder(ReportFixtures.Run());
         using var failing = new VerifyTestFolder(ReportFixtures.Run(shift: 0.5));
-        VerifyResult result = ReportVerifier.Verify([good.ReportPath, failing.ReportPath], null, null);
+        VerifyResult result = ReportVerifier.Verify([good.ReportPath, failing.ReportPath], null, null, FirstPartyPolicy.Guards);
         JsonObject envelope = result.ToJson();
         Assert.Equal(1, envelope["exit_code"]!.GetValue<int>());
         Assert.Equal(1, envelope["summary"]!["passed"]!.GetValue<int>());

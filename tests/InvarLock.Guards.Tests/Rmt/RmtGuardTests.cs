@@ -1,3 +1,4 @@
+using System.Text.Json;
 using InvarLock.Guards.Rmt;
 using InvarLock.Guards.Tests.TestSupport;
 using InvarLock.Sdk.Errors;
@@ -54,8 +55,9 @@ public class RmtGuardTests
     {
         var model = new FakeModel();
         var guard = new RmtGuard();
-        Assert.False(guard.Prepare(GuardHarness.Context(model, profile: "ci")).Ready);
-        GuardOutcome o = guard.Validate(GuardHarness.Context(model, profile: "ci"));
+        JsonElement required = GuardHarness.Json("""{"activation_required":true}""");
+        Assert.False(guard.Prepare(GuardHarness.Context(model, required, profile: "ci")).Ready);
+        GuardOutcome o = guard.Validate(GuardHarness.Context(model, required, profile: "ci"));
         Assert.False(o.Passed);
         Assert.Equal(GuardAction.Abort, o.Action);
         GuardViolation v = Assert.Single(o.Violations);
@@ -72,6 +74,14 @@ public class RmtGuardTests
         GuardOutcome o = guard.Validate(GuardHarness.Context(model, profile: "dev"));
         Assert.True(o.Passed);
         Assert.False(o.Details!["evaluated"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Prepare_CiProfileWithoutActivationRequiredKey_NotRequired()
+    {
+        // The requirement comes from the ci/release profile defaults in the policy, never from the profile name.
+        var guard = new RmtGuard();
+        Assert.True(guard.Prepare(GuardHarness.Context(new FakeModel(), profile: "ci")).Ready);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using InvarLock.Guards.Tests.TestSupport;
 using InvarLock.Guards.Variance;
 using InvarLock.Sdk.Errors;
@@ -97,12 +98,14 @@ public class VarianceGuardTests
     }
 
     [Fact]
-    public void Validate_NoopEdit_IsMonitorOnlyAndNeverScales()
+    public void Validate_MonitorOnlyPolicy_NeverScales()
     {
+        // The noop edit declares monitor_only through its policy adjustments; the guard reads only the policy.
         var model = new FakeModel();
         var guard = new VarianceGuard();
-        guard.Prepare(GuardHarness.Context(model, null, Windows, edit: "noop"));
-        GuardOutcome o = guard.Validate(GuardHarness.Context(model, null, Windows, edit: "noop"));
+        JsonElement policy = GuardHarness.Json("""{"monitor_only":true}""");
+        guard.Prepare(GuardHarness.Context(model, policy, Windows, edit: "noop"));
+        GuardOutcome o = guard.Validate(GuardHarness.Context(model, policy, Windows, edit: "noop"));
         Assert.True(o.Passed);
         Assert.Equal(GuardAction.None, o.Action);
         Assert.False(guard.Enabled);

@@ -17,9 +17,12 @@ internal static class PolicyStage
         {
             throw new InvarLockException(ErrorCodes.Usage, "give exactly one of --subject DIR or --edit NAME");
         }
-        ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(request.Tier, request.Profile, request.EditName,
-            request.PresetPath, request.PolicyOverrides));
         PluginRegistry registry = context.Registry;
+        ResolvedPolicy policy = PolicyResolver.Resolve(new PolicyRequest(request.Tier, request.Profile, request.EditName,
+            request.PresetPath, request.PolicyOverrides)
+        {
+            EditAdjustments = request.EditName is null ? null : registry.EditPolicyAdjustments(request.EditName),
+        }, registry.GuardPolicies);
         var metric = context.Use(registry.GetMetric(request.PrimaryMetric), PluginKind.Metric);
         var dataset = context.Use(registry.GetDataset(request.DatasetName), PluginKind.Dataset);
         var edit = request.EditName is null ? null : context.Use(registry.GetEdit(request.EditName), PluginKind.Edit);

@@ -25,16 +25,6 @@ public static class GateEvaluator
 
     private const double PairingTolerance = 1e-9;
 
-    /// <summary>The guard gate id for a guard name: invariants_pass, spectral_stable, rmt_stable, variance_stable, else &lt;name&gt;_pass.</summary>
-    public static string GuardGateId(string guardName) => guardName switch
-    {
-        "invariants" => "invariants_pass",
-        "spectral" => "spectral_stable",
-        "rmt" => "rmt_stable",
-        "variance" => "variance_stable",
-        _ => guardName + "_pass",
-    };
-
     /// <summary>Evaluates every gate.</summary>
     public static GateOutcome Evaluate(GateInputs inputs)
     {
@@ -162,7 +152,7 @@ public static class GateEvaluator
                 : failing.Any(g => g.Error is not null)
                     ? $"The {name} guard failed with an error: {failing.First(g => g.Error is not null).Error}"
                     : $"The {name} guard failed ({violations} finding(s), action {MaxAction(records)}).";
-            gates.Add(new GateResult(GuardGateId(name), $"The {name} guard passes", true, true, failing.Count == 0, violations, null, "none",
+            gates.Add(new GateResult(inputs.GateIdOf(name), $"The {name} guard passes", true, true, failing.Count == 0, violations, null, "none",
                 reason, $"guards.{name}"));
         }
 

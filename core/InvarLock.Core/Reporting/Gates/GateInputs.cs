@@ -18,4 +18,7 @@ public sealed record GateInputs
     public required long WindowTokens { get; init; }
     /// <summary>A guard aborted the run.</summary>
     public required bool Aborted { get; init; }
+    /// <summary>The gate id of a guard name, as the guard declares it (a registry's
+    /// <see cref="Plugins.GuardPolicyCatalog.GateId"/>); defaults to <c>&lt;name&gt;_pass</c>.</summary>
+    public Func<string, string> GateIdOf { get; init; } = Plugins.GuardPolicyCatalog.FallbackGateId;
 }

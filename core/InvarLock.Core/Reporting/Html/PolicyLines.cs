@@ -12,23 +12,16 @@ public static partial class PolicyLines
     /// <summary>Longest compact JSON shown for a policy value; bigger sections are summarised.</summary>
     private const int MaxValueLength = 120;
 
-    /// <summary>The policy line of one guard finding: a known finding code maps to the key that holds its threshold
-    /// (e.g. <c>family_z_cap</c> → <c>guards.spectral.family_caps.&lt;family&gt;.kappa</c>); anything else to the guard's section.</summary>
-    public static string ForViolation(GuardSection guard, GuardViolationSection violation)
+    /// <summary>The policy line of one guard finding: the key the guard's <see cref="Sdk.Guards.IGuardPolicyProvider"/>
+    /// names for it (e.g. a spectral family cap → <c>guards.spectral.family_caps.&lt;family&gt;.kappa</c>), else the
+    /// guard's section. <paramref name="guards"/> is a registry's <see cref="Plugins.PluginRegistry.GuardPolicies"/>.</summary>
+    public static string ForViolation(GuardSection guard, GuardViolationSection violation, Plugins.GuardPolicyCatalog? guards = null)
     {
         ArgumentNullException.ThrowIfNull(guard);
         ArgumentNullException.ThrowIfNull(violation);
-        string section = "guards." + guard.Name;
-        return (guard.Name, violation.Code) switch
-        {
-            ("spectral", "family_z_cap") => $"{section}.family_caps.{SpectralFamily(guard, violation) ?? "<family>"}.kappa",
-            ("spectral", "max_spectral_norm") => section + ".max_spectral_norm",
-            ("spectral", "degeneracy_stable_rank_drop" or "degeneracy_norm_collapse") => section + ".degeneracy",
-            ("rmt", "epsilon_band") => $"{section}.epsilon_by_family.{violation.Module ?? "<family>"}",
-            ("rmt", "activation_required") => section + ".activation_required",
-            ("variance", "variance_calibration") => section + ".calibration.min_coverage",
-            _ => section,
-        };
+        var finding = new Sdk.Guards.GuardViolation(violation.Code, violation.Message, violation.Module, violation.Value,
+            violation.Threshold, violation.Fatal);
+        return (guards ?? Plugins.GuardPolicyCatalog.Empty).PolicyLine(guard.Name, finding, guard.Details);
     }
 
     /// <summary>The dotted policy paths (<c>metrics.…</c>, <c>guards.…</c>) named in a gate's policy source text.</summary>
@@ -75,55 +68,6 @@ public static partial class PolicyLines
     }
 
     private static readonly JsonSerializerOptions CompactOptions = new() { WriteIndented = false };
-
-    /// <summary>The spectral family of the finding's module, from the guard's details (findings carry module and family).</summary>
-    private static string? SpectralFamily(GuardSection guard, GuardViolationSection violation)
-    {
-        if (violation.Module is null || guard.Details is null)
-        {
-            return null;
-        }
-
-        return FindFamily(guard.Details, violation.Module, violation.Code, depth: 0);
-    }
-
-    private static string? FindFamily(JsonNode? node, string module, string code, int depth)
-    {
-        if (depth > 8 || node is null)
-        {
-            return null;
-        }
-
-        if (node is JsonObject obj)
-        {
-            if (obj["module"] is JsonValue m && m.TryGetValue(out string? mod) && mod == module
-                && obj["family"] is JsonValue f && f.TryGetValue(out string? family)
-                && (obj["type"] is not JsonValue t || !t.TryGetValue(out string? type) || type == code))
-            {
-                return family;
-            }
-
-            foreach (KeyValuePair<string, JsonNode?> child in obj)
-            {
-                if (FindFamily(child.Value, module, code, depth + 1) is string found)
-                {
-                    return found;
-                }
-            }
-        }
-        else if (node is JsonArray array)
-        {
-            foreach (JsonNode? item in array)
-            {
-                if (FindFamily(item, module, code, depth + 1) is string found)
-                {
-                    return found;
-                }
-            }
-        }
-
-        return null;
-    }
 
     [GeneratedRegex(@"\b(?:metrics|guards)(?:\.[A-Za-z0-9_]+)+")]
     private static partial Regex PolicyPath();

@@ -16,8 +16,10 @@ public static class ReportHtml
     /// <summary>Metrics listed per guard (first in key order); the rest are counted.</summary>
     public const int KeyMetricsPerGuard = 8;
 
-    /// <summary>The page (UTF-8 text, LF line ends, trailing newline).</summary>
-    public static string Render(EvaluationReport report)
+    /// <summary>The page (UTF-8 text, LF line ends, trailing newline). <paramref name="guards"/> (a registry's
+    /// <see cref="Plugins.PluginRegistry.GuardPolicies"/>) maps each finding to the policy key its guard declares;
+    /// without it a finding points at its guard's section.</summary>
+    public static string Render(EvaluationReport report, Plugins.GuardPolicyCatalog? guards = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var page = new Page();
@@ -38,7 +40,7 @@ public static class ReportHtml
         PrimaryMetric(page, report);
         GateTable(page, report);
         Histogram(page, report);
-        Guards(page, report);
+        Guards(page, report, guards ?? Plugins.GuardPolicyCatalog.Empty);
         Provenance(page, report);
         page.Line("</main>");
         page.Line("</body>");
@@ -159,7 +161,7 @@ public static class ReportHtml
         page.Line("</section>");
     }
 
-    private static void Guards(Page page, EvaluationReport report)
+    private static void Guards(Page page, EvaluationReport report, Plugins.GuardPolicyCatalog catalog)
     {
         page.Line("<section id=\"guards\"><h2>Guards</h2>");
         page.Line(SvgCharts.GuardChain(report.Guards));
@@ -182,7 +184,7 @@ public static class ReportHtml
                 {
                     page.Line($"<tr><td><code>{E(v.Code)}</code>{(v.Fatal ? " <small>(fatal)</small>" : "")}</td><td>{E(v.Module ?? "")}</td>"
                         + $"<td class=\"num\">{N(v.Value, 6)}</td><td class=\"num\">{N(v.Threshold, 6)}</td>"
-                        + $"<td><small>{E(PolicyLines.ForViolation(g, v))}</small></td><td>{E(v.Message)}</td></tr>");
+                        + $"<td><small>{E(PolicyLines.ForViolation(g, v, catalog))}</small></td><td>{E(v.Message)}</td></tr>");
                 }
 
                 page.Line("</tbody></table>");

@@ -37,7 +37,7 @@ public sealed class PolicyLinesTests
         GuardSection guard = Guard("spectral", details);
         var violation = new GuardViolationSection("family_z_cap", "z above kappa", "transformer.h.0.attn.c_attn", 4.2, 3.018, false);
 
-        Assert.Equal("guards.spectral.family_caps.attn.kappa", PolicyLines.ForViolation(guard, violation));
+        Assert.Equal("guards.spectral.family_caps.attn.kappa", PolicyLines.ForViolation(guard, violation, FirstPartyPolicy.Guards));
     }
 
     [Theory]
@@ -50,7 +50,7 @@ public sealed class PolicyLinesTests
     {
         var violation = new GuardViolationSection(code, "msg", module, 1, 0.5, true);
 
-        Assert.Equal(expected, PolicyLines.ForViolation(Guard(guardName, null), violation));
+        Assert.Equal(expected, PolicyLines.ForViolation(Guard(guardName, null), violation, FirstPartyPolicy.Guards));
     }
 
     private static GuardSection Guard(string name, JsonObject? details) =>
