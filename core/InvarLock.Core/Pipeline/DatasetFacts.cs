@@ -8,4 +8,4 @@ namespace InvarLock.Core.Pipeline;
 /// <param name="SequenceLength">Tokens per window.</param>
 /// <param name="Stride">Tokens between window starts.</param>
 /// <param name="Seed">The run's seed (generated datasets use it).</param>
-public sealed record DatasetFacts(string Provider, string Source, string Sha256, long StreamTokens, int SequenceLength, int Stride, int Seed);
+internal sealed record DatasetFacts(string Provider, string Source, string Sha256, long StreamTokens, int SequenceLength, int Stride, int Seed);

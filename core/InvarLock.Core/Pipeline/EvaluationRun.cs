@@ -6,7 +6,7 @@ namespace InvarLock.Core.Pipeline;
 
 /// <summary>The raw facts of one evaluation, gathered by <see cref="EvaluationRunner"/>; the report builder turns them
 /// into statistics, gates and a verdict.</summary>
-public sealed record EvaluationRun
+internal sealed record EvaluationRun
 {
     public required string ToolVersion { get; init; }
     /// <summary>What the run's guards ship about their policy (gate ids, finding → policy key), from the registry.</summary>

@@ -10,7 +10,7 @@ namespace InvarLock.Core.Pipeline;
 /// (docs/architecture.md): policy and plugins → inputs checked → baseline loaded → window plan (baseline scored, arms
 /// balanced) → guards prepare → subject (brought or edited) → guards validate (rollback) → subject metric → graded
 /// checkpoint. Returns the raw facts; <see cref="Reporting.ReportBuilder"/> derives statistics, gates and the verdict.</summary>
-public sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runtime)
+internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runtime)
 {
     public EvaluationRun Run(EvaluationRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {

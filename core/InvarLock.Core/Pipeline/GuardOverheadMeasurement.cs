@@ -9,5 +9,5 @@ namespace InvarLock.Core.Pipeline;
 /// <param name="BareSeconds">Wall time of the bare evaluation.</param>
 /// <param name="GuardedSeconds">Wall time of the guarded evaluation.</param>
 /// <param name="Method">How it was measured.</param>
-public sealed record GuardOverheadMeasurement(IReadOnlyList<WindowLoss> BareFinal, IReadOnlyList<WindowLoss> GuardedFinal,
+internal sealed record GuardOverheadMeasurement(IReadOnlyList<WindowLoss> BareFinal, IReadOnlyList<WindowLoss> GuardedFinal,
     double BareSeconds, double GuardedSeconds, string Method);

@@ -11,5 +11,5 @@ namespace InvarLock.Core.Pipeline;
 /// <param name="Error">The error message when the guard threw.</param>
 /// <param name="PrepareSeconds">Wall time of Prepare.</param>
 /// <param name="ValidateSeconds">Wall time of Validate.</param>
-public sealed record GuardRecord(string Name, int Position, string Source, GuardPrepared? Prepared, GuardOutcome Outcome, string? Error,
+internal sealed record GuardRecord(string Name, int Position, string Source, GuardPrepared? Prepared, GuardOutcome Outcome, string? Error,
     double PrepareSeconds, double ValidateSeconds);

@@ -1,4 +1,4 @@
 namespace InvarLock.Core.Pipeline;
 
 /// <summary>A plugin component that took part in a run.</summary>
-public sealed record PluginUse(string Kind, string Name, string Version, string Source, string? SignerFingerprint);
+internal sealed record PluginUse(string Kind, string Name, string Version, string Source, string? SignerFingerprint);

@@ -5,4 +5,4 @@ namespace InvarLock.Core.Pipeline;
 /// <param name="WeightsSha256">Digest of the written weights (equal to the subject's weights digest).</param>
 /// <param name="RepairedByGuards">True when a guard changed the edited weights (for example variance scaling).</param>
 /// <param name="Files">The files written, sorted.</param>
-public sealed record WrittenCheckpoint(string Path, string WeightsSha256, bool RepairedByGuards, IReadOnlyList<string> Files);
+internal sealed record WrittenCheckpoint(string Path, string WeightsSha256, bool RepairedByGuards, IReadOnlyList<string> Files);

@@ -9,7 +9,7 @@ namespace InvarLock.Core.Policy;
 /// <param name="Strict">True for ci and release: pairing/coverage problems fail the run instead of warning.</param>
 /// <param name="MeasureGuardOverhead">True for ci and release: a bare run is timed against the guarded one.</param>
 /// <param name="RatioLimitOverride">A profile-level ratio limit that replaces the tier's (ci_cpu: 1.15).</param>
-public sealed record ProfileSettings(
+internal sealed record ProfileSettings(
     string Name,
     int PreviewWindows,
     int FinalWindows,

@@ -9,7 +9,7 @@ namespace InvarLock.Core.Policy;
 /// <param name="GuardOrder">Guards in chain order (names may repeat: invariants runs first and last).</param>
 /// <param name="Document">The whole resolved policy as JSON: <c>{tier, profile, guard_order, metrics, guards}</c>.</param>
 /// <param name="Sources">Where each layer came from, in the order applied.</param>
-public sealed record ResolvedPolicy(string Tier, ProfileSettings Profile, IReadOnlyList<string> GuardOrder, JsonObject Document,
+internal sealed record ResolvedPolicy(string Tier, ProfileSettings Profile, IReadOnlyList<string> GuardOrder, JsonObject Document,
     IReadOnlyList<string> Sources)
 {
     /// <summary>Guard sections the shipped tier does not have (added by a config root, preset or override): the runner

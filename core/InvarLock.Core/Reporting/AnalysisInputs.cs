@@ -11,7 +11,7 @@ namespace InvarLock.Core.Reporting;
 /// <summary>Everything <see cref="ReportAnalysis.Compute"/> reads, typed: built from a finished run
 /// (<see cref="FromRun"/>) or from a stored report (<see cref="FromReport"/>). Both give the same values — a non-finite
 /// loss is NaN either way (the report stores it as null) — so <c>verify</c> recomputes exactly what the run computed.</summary>
-public sealed record AnalysisInputs
+internal sealed record AnalysisInputs
 {
     public required JsonObject ResolvedPolicy { get; init; }
     public required int Seed { get; init; }

@@ -10,7 +10,7 @@ namespace InvarLock.Core.Reporting;
 /// its computed sections (primary metric, tail, gates, validation, verdict, confidence). The builder calls
 /// <see cref="Compute"/> on <see cref="AnalysisInputs.FromRun"/>, the verifier on <see cref="AnalysisInputs.FromReport"/>,
 /// so a stored number can always be recomputed exactly.</summary>
-public static class ReportAnalysis
+internal static class ReportAnalysis
 {
     /// <summary>Name of the bootstrap generator recorded in the report.</summary>
     public const string GeneratorName = "pcg64-seedsequence (numpy default_rng compatible)";

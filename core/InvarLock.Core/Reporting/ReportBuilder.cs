@@ -11,7 +11,7 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Core.Reporting;
 
 /// <summary>Turns the raw facts of a run into an <see cref="EvaluationReport"/>: statistics, gates, verdict and digests.</summary>
-public static class ReportBuilder
+internal static class ReportBuilder
 {
     /// <summary>Builds the report of <paramref name="run"/>.</summary>
     public static EvaluationReport Build(EvaluationRun run)

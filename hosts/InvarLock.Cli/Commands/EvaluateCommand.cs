@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using InvarLock.Core;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
 using InvarLock.Core.Security;
@@ -104,12 +105,12 @@ internal static class EvaluateCommand
             }
             // Third-party plugins join the registry only when enabled, signed, trusted and untampered.
             using PluginHost plugins = PluginHost.LoadEnabledPlugins(services.GetRequiredService<PluginRegistry>(), environment);
-            var runner = services.GetRequiredService<EvaluationRunner>();
+            var evaluator = services.GetRequiredService<Evaluator>();
             CancellationToken cancel = services.GetRequiredService<CliCancellation>().Token;
-            EvaluationRun run = ProgressDisplay.Run(console, quiet: asJson,
-                observer => runner.Run(request, new CancellingObserver(observer, cancel), cancel));
+            EvaluationOutcome outcome = ProgressDisplay.Run(console, quiet: asJson,
+                observer => evaluator.Evaluate(request, new CancellingObserver(observer, cancel), cancel));
             cancel.ThrowIfCancellationRequested();
-            return EvaluationOutput.Write(run, bundle, console, asJson, request.PresetPath, environment);
+            return EvaluationOutput.Write(outcome, bundle, console, asJson, request.PresetPath, environment);
         });
         return command;
     }

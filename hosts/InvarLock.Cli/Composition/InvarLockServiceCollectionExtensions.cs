@@ -1,3 +1,4 @@
+using InvarLock.Core;
 using InvarLock.Cli;
 using InvarLock.Compute;
 using InvarLock.Core.Metrics;
@@ -19,7 +20,7 @@ internal static class InvarLockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(_ => CreateFirstPartyRegistry());
         services.AddSingleton(_ => new RuntimeFacts(ToolInfo.Version, ComputeEnvironment.Describe().ToString(), ComputeEnvironment.Threads));
-        services.AddSingleton<EvaluationRunner>();
+        services.AddSingleton<Evaluator>();
         return services;
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using InvarLock.Core.Pipeline;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
@@ -10,13 +9,13 @@ using InvarLock.Core;
 
 namespace InvarLock.Cli;
 
-/// <summary>Turns a finished run into the report files and the console verdict, and picks the exit code.</summary>
+/// <summary>Writes a finished evaluation's report files and shows its verdict (core decided the exit code).</summary>
 internal static class EvaluationOutput
 {
-    public static int Write(EvaluationRun run, OutputFolder bundle, CliConsole console, bool asJson, string? configPath,
+    public static int Write(EvaluationOutcome outcome, OutputFolder bundle, CliConsole console, bool asJson, string? configPath,
         IReadOnlyDictionary<string, string?> environment)
     {
-        EvaluationReport report = ReportBuilder.Build(run);
+        EvaluationReport report = outcome.Report;
         // Every file goes into the staging folder; Commit moves the finished bundle into --out (report last).
         ReportWriter.Write(report, bundle.StagingDirectory, new ReportWriteOptions(
             ConfigPath: configPath,
@@ -25,7 +24,7 @@ internal static class EvaluationOutput
             AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
         bundle.Commit();
         string reportPath = bundle.FinalPath(ReportWriter.ReportFileName);
-        int exit = ExitCodes.ForEvaluation(report);
+        int exit = outcome.ExitCode;
         string status = exit switch { ExitCodes.Success => "PASS", ExitCodes.Aborted => "ABORTED", _ => "FAIL" };
         PrimaryMetricSection pm = report.PrimaryMetric;
 
@@ -51,10 +50,10 @@ internal static class EvaluationOutput
         }
 
         TextWriter o = console.Out;
-        o.WriteLine($"InvarLock {report.Tool.Version} — {run.Policy.Tier} tier, {run.Policy.Profile.Name} profile, {run.Dataset.Provider} data, " +
-            $"{run.Windows.Preview.Count}+{run.Windows.Final.Count} windows of {run.Dataset.SequenceLength} tokens");
-        o.WriteLine($"  baseline  {run.Baseline.Path}");
-        o.WriteLine($"  subject   {run.Subject.Path}");
+        o.WriteLine($"InvarLock {report.Tool.Version} — {report.Policy.Tier} tier, {report.Policy.Profile} profile, {report.Dataset.Provider} data, " +
+            $"{report.Windows.Preview.Count}+{report.Windows.Final.Count} windows of {report.Dataset.SequenceLength} tokens");
+        o.WriteLine($"  baseline  {report.Baseline.Path}");
+        o.WriteLine($"  subject   {report.Subject.Path}");
         o.WriteLine($"  ppl (final arm)  baseline {Fmt(pm.Baseline.Final.Perplexity)}  subject {Fmt(pm.Subject.Final.Perplexity)}  " +
             $"ratio {Fmt(pm.Ratio)}" + (pm.DisplayCi is null ? "" : $"  CI [{Fmt(pm.DisplayCi.Lower)}, {Fmt(pm.DisplayCi.Upper)}]"));
         o.WriteLine($"  drift (final/preview)  baseline {Fmt(pm.Drift.Baseline)}  subject {Fmt(pm.Drift.Subject)}  band [{Fmt(pm.Drift.BandMin)}, {Fmt(pm.Drift.BandMax)}]");
@@ -72,9 +71,9 @@ internal static class EvaluationOutput
         {
             o.WriteLine($"  failed: {r}");
         }
-        if (run.RolledBack)
+        if (report.Run.RolledBack)
         {
-            o.WriteLine(run.Edit is null
+            o.WriteLine(report.Edit is null
                 ? "  a guard asked for rollback: the run fails (the brought subject was graded as it is on disk)"
                 : "  a guard asked for rollback: the edit was undone and the run fails");
         }
