@@ -193,111 +193,33 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
             .Concat(warnings.Select(w => new GuardViolation("variance_calibration", w, null, coverage, o.MinCoverage, false)))
             .ToList();
 
-        double gain = ab.Gain ?? 0.0;
-        var metrics = new Dictionary<string, double>
+        var evidence = new VarianceEvidence
         {
-            ["ve_enabled"] = Enabled ? 1 : 0,
-            ["proposed_scales"] = scales.Count,
-            ["target_modules"] = targets.Targets.Count,
-            ["ab_gain"] = gain,
-            ["ab_windows_used"] = coverage,
-            ["ab_seed_used"] = o.CalibrationSeed,
-            ["monitor_only"] = _monitorOnly ? 1 : 0,
-            ["met_threshold"] = enable ? 1 : 0,
-            ["min_gain_threshold"] = o.MinGain + o.TieBreakerDeadband,
+            Options = o,
+            Targets = targets,
+            CalibrationWindows = calWindows,
+            Scales = scales,
+            RawScales = proposal.Raw,
+            BackstopUsed = proposal.BackstopUsed,
+            ConditionA = a,
+            ConditionB = b,
+            Ab = ab,
+            Status = status,
+            Coverage = coverage,
+            Predictive = finalPredictive,
+            GateReason = gateReason,
+            MetThreshold = enable,
+            WouldEnable = wouldEnable,
+            Enabled = Enabled,
+            AppliedScales = AppliedScales,
+            MonitorOnly = _monitorOnly,
+            ObserveOnly = _observeOnly,
+            PreEdit = _preEdit,
+            TargetFingerprint = TargetFingerprint(model, targets.Targets),
+            Warnings = warnings,
+            Errors = errors,
         };
-        if (ab.PplNoVe is double pn)
-        {
-            metrics["ppl_no_ve"] = pn;
-        }
-        if (ab.PplWithVe is double pw)
-        {
-            metrics["ppl_with_ve"] = pw;
-        }
-
-        string fingerprint = TargetFingerprint(model, targets.Targets);
-        var windowIds = new JsonArray([.. Enumerable.Range(0, calWindows).Select(i => (JsonNode)i)]);
-        var details = new JsonObject
-        {
-            ["prepared"] = true,
-            ["evaluated"] = calWindows > 0,
-            ["guard_type"] = "variance",
-            ["ve_enabled"] = Enabled,
-            ["ve_applied"] = Enabled,
-            ["subject_scaled"] = Enabled,
-            ["applied_scales"] = JsonHelpers.Numbers(AppliedScales),
-            ["gate_reason"] = gateReason,
-            ["gain"] = gain,
-            ["ab_test_performed"] = ab.PplNoVe is not null,
-            ["ppl_no_ve"] = JsonHelpers.Number(ab.PplNoVe),
-            ["ppl_with_ve"] = JsonHelpers.Number(ab.PplWithVe),
-            ["ratio_ci"] = ab.RatioCi is (double rl, double rh) ? JsonHelpers.Pair(rl, rh) : null,
-            ["monitor_only"] = _monitorOnly,
-            ["observe_only"] = _observeOnly,
-            ["would_enable"] = wouldEnable,
-            ["scope"] = o.Scope,
-            ["mode"] = o.Mode,
-            ["alpha"] = o.Alpha,
-            ["min_rel_gain"] = o.MinRelGain,
-            ["max_calib_used"] = o.MaxCalib,
-            ["tap"] = JsonHelpers.Strings(o.Tap),
-            ["target_modules"] = targets.Targets.Count,
-            ["target_module_names"] = JsonHelpers.Strings(targets.Targets.Select(t => t.Name)),
-            ["focus_modules"] = o.TargetModules is null ? new JsonArray() : JsonHelpers.Strings(o.TargetModules),
-            ["target_resolution"] = targets.Record.DeepClone(),
-            ["proposed_scales"] = JsonHelpers.Numbers(scales),
-            ["raw_scales_post_edit"] = JsonHelpers.Numbers(proposal.Raw),
-            ["proposed_scales_post_edit"] = JsonHelpers.Numbers(scales),
-            ["proposed_scales_pre_edit"] = _preEdit?["proposed_scales"]?.DeepClone(),
-            ["raw_scales_pre_edit"] = _preEdit?["raw_scales"]?.DeepClone(),
-            ["scale_filtering"] = new JsonObject
-            {
-                ["backstop_used"] = proposal.BackstopUsed,
-                ["max_scale_step"] = o.MaxScaleStep,
-                ["min_abs_adjust"] = o.MinAbsAdjust,
-                ["topk_backstop"] = o.TopkBackstop,
-            },
-            ["calibration"] = new JsonObject
-            {
-                ["requested"] = o.CalibrationWindows,
-                ["coverage"] = coverage,
-                ["min_coverage"] = o.MinCoverage,
-                ["seed"] = o.CalibrationSeed,
-                ["status"] = status,
-                ["tag"] = "post_edit",
-            },
-            ["predictive_gate"] = new JsonObject
-            {
-                ["evaluated"] = finalPredictive.Evaluated,
-                ["passed"] = finalPredictive.Passed,
-                ["reason"] = finalPredictive.Reason,
-                ["delta_ci"] = finalPredictive.DeltaCi is (double dl, double dh) ? JsonHelpers.Pair(dl, dh) : JsonHelpers.Pair(null, null),
-                ["gain_ci"] = finalPredictive.GainCi is (double gl, double gh) ? JsonHelpers.Pair(gl, gh) : JsonHelpers.Pair(null, null),
-                ["mean_delta"] = JsonHelpers.Number(finalPredictive.MeanDelta),
-                ["one_sided"] = o.PredictiveOneSided,
-            },
-            ["ab_test"] = new JsonObject
-            {
-                ["seed"] = o.CalibrationSeed,
-                ["windows_used"] = coverage,
-                ["window_ids"] = windowIds,
-                ["provenance"] = new JsonObject
-                {
-                    ["condition_a"] = new JsonObject { ["mode"] = "edited_no_ve", ["tag"] = "post_edit", ["window_count"] = a.Count, ["target_fingerprint"] = fingerprint },
-                    ["condition_b"] = new JsonObject { ["mode"] = "virtual_ve", ["tag"] = "post_edit", ["window_count"] = b?.Count ?? 0, ["target_fingerprint"] = fingerprint },
-                },
-                ["point_estimates"] = new JsonObject
-                {
-                    ["ppl_no_ve"] = JsonHelpers.Number(ab.PplNoVe),
-                    ["ppl_with_ve"] = JsonHelpers.Number(ab.PplWithVe),
-                    ["coverage"] = coverage,
-                },
-            },
-            ["warnings"] = JsonHelpers.Strings(warnings),
-            ["errors"] = JsonHelpers.Strings(errors),
-            ["policy"] = o.ToJson(),
-        };
-        return new GuardOutcome(passed, action, violations, metrics, details);
+        return new GuardOutcome(passed, action, violations, evidence.Metrics(), evidence.Details());
     }
 
     private sealed record Proposal(SortedDictionary<string, double> Raw, SortedDictionary<string, double> Filtered, bool BackstopUsed,
