@@ -38,6 +38,9 @@ public sealed record EvaluationRequest
     public string PrimaryMetric { get; init; } = "ppl_causal";
     /// <summary>Compute threads (0 = all processors).</summary>
     public int Threads { get; init; }
+    /// <summary>The environment the run sees (the host's injected one), for <c>INVARLOCK_CONFIG_ROOT</c> and the like;
+    /// null reads the process environment.</summary>
+    public Func<string, string?>? Environment { get; init; }
     /// <summary>Accept configs that ask for remote code (nothing from the folder is executed).</summary>
     public bool AllowRemoteCodeConfig { get; init; }
 }

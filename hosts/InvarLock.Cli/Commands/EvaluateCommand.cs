@@ -91,6 +91,7 @@ internal static class EvaluateCommand
                 PresetPath = parse.GetValue(preset)?.FullName,
                 PolicyOverrides = parse.GetValue(policy) ?? [],
                 AllowRemoteCodeConfig = EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
+                Environment = name => environment.TryGetValue(name, out string? value) ? value : null,
             };
             bool asJson = parse.GetValue(json);
             using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);

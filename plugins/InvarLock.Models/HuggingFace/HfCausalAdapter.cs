@@ -32,8 +32,8 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
     public PluginDescriptor Descriptor { get; } = new(AdapterName, new Version(0, 1, 0),
         "Hugging Face causal LMs (GPT-2) from config.json + safetensors folders");
 
-    /// <summary>Reads only config.json. A config that asks for custom code is reported as not loadable unless
-    /// <see cref="RemoteCodePolicy.EnvironmentVariable"/> allows it.</summary>
+    /// <summary>Reads config.json and the tokenizer (no weights). A config file that asks for custom code is reported in
+    /// <see cref="ModelProbe.RemoteCodeMarker"/>; the host refuses it unless the run allows remote-code configs.</summary>
     public ModelProbe Describe(string modelPath)
     {
         ArgumentNullException.ThrowIfNull(modelPath);
@@ -46,17 +46,6 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         {
             return ModelProbe.Unsupported(e.Message);
         }
-        if (!RemoteCodePolicy.IsAllowedByEnvironment())
-        {
-            try
-            {
-                RemoteCodePolicy.EnsureFolderAllowed(modelPath, allowRemoteCodeConfig: false);
-            }
-            catch (InvarLockException e)
-            {
-                return ModelProbe.Unsupported(e.Message);
-            }
-        }
         if (config.ModelType != "gpt2")
         {
             return ModelProbe.Unsupported($"{config.Path}: model_type '{config.ModelType}' is not supported by {AdapterName} (supported: gpt2)");
@@ -64,7 +53,10 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         // The folder is ours: its tokenizer is checked now (a missing or malformed one is an error naming the file), so a
         // broken tokenizer is reported before any model is loaded.
         _ = TokenizerLoader.Load(modelPath);
-        return ModelProbe.Supported(config.ModelType);
+        // Custom-code markers are reported, not judged: the host decides with the run's own settings.
+        return RemoteCodePolicy.FindInFolder(modelPath) is { } marker
+            ? ModelProbe.Supported(config.ModelType) with { RemoteCodeMarker = $"{marker.Path}: {marker.Marker}" }
+            : ModelProbe.Supported(config.ModelType);
     }
 
     /// <inheritdoc />

@@ -14,9 +14,6 @@ public static class RemoteCodePolicy
     /// <summary>The environment variable that allows such configs to be read.</summary>
     public const string EnvironmentVariable = "INVARLOCK_ALLOW_REMOTE_CODE";
 
-    /// <summary>True when <see cref="EnvironmentVariable"/> is set to 1, true, yes or on (case-insensitive).</summary>
-    public static bool IsAllowedByEnvironment() => IsTruthy(Environment.GetEnvironmentVariable(EnvironmentVariable));
-
     /// <summary>The first custom-code marker in the folder's config files as <c>(file, marker)</c>, or null. Files
     /// are checked in ordinal name order; each is read with the config-file size limit.</summary>
     /// <exception cref="InvarLockException"><see cref="ErrorCodes.MalformedConfig"/> for a config file that is not a

@@ -248,4 +248,24 @@ public sealed class TrustworthyEvaluationTests : IClassFixture<TrustworthyEvalua
         Assert.Equal(report["evaluation"]!.ToJsonString(), report2["evaluation"]!.ToJsonString());
         Assert.Equal(report["primary_metric"]!["ratio"]!.GetValue<double>(), report2["primary_metric"]!["ratio"]!.GetValue<double>());
     }
+
+    [Fact]
+    public void Evaluate_RemoteCodeSubject_RefusedBeforeLoadingUnlessTheInjectedEnvironmentAllowsIt()
+    {
+        // The decision uses the run's (injected) environment, not the process's, and names the side.
+        string subject = CheckpointFactory.CopyBitIdentical(_prose.Baseline, _temp.Path, "remote-subject");
+        File.WriteAllText(Path.Combine(subject, "tokenizer_config.json"), "{\"auto_map\": {\"AutoTokenizer\": [\"tok.Custom\", null]}}");
+        string truncated = CheckpointFactory.TruncateSafetensors(_prose.Baseline, _temp.Path, "truncated-for-remote");
+        string[] args = ["evaluate", "--subject", subject, "--seq-len", "32", "--preview-n", "4", "--final-n", "4"];
+
+        var refused = CliRun.Invoke([.. args, "--baseline", truncated, "--out", _temp.Combine("refused")]);
+        Assert.Equal(2, refused.Exit);
+        string line = Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error IL7001", line);
+        Assert.Contains(Path.Combine(subject, "tokenizer_config.json") + ": auto_map asks for custom code; the subject folder is refused", line);
+
+        var allowed = CliRun.Invoke(new Dictionary<string, string?> { ["INVARLOCK_ALLOW_REMOTE_CODE"] = "1" },
+            [.. args, "--baseline", _prose.Baseline, "--out", _temp.Combine("allowed")]);
+        Assert.True(allowed.Exit == 0, allowed.Out + allowed.Error);
+    }
 }

@@ -45,27 +45,17 @@ public sealed class HfCausalAdapterTests : IDisposable
     }
 
     [Fact]
-    public void Describe_RemoteCodeConfig_IsUnsupportedUnlessTheEnvironmentAllowsIt()
+    public void Describe_RemoteCodeConfig_ReportsTheMarkerAndLoadRefusesUnlessAllowed()
     {
         string folder = CheckpointFactory.CreateTiny(_temp.Path);
         string config = Path.Combine(folder, "config.json");
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"activation_function\"", "\"auto_map\": {\"AutoModel\": \"x.Y\"},\n  \"activation_function\""));
 
-        string? saved = Environment.GetEnvironmentVariable(RemoteCodePolicy.EnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(RemoteCodePolicy.EnvironmentVariable, null);
-            ModelProbe refused = _adapter.Describe(folder);
-            Assert.False(refused.CanLoad);
-            Assert.Contains("asks for custom code; refused", refused.Reason);
-
-            Environment.SetEnvironmentVariable(RemoteCodePolicy.EnvironmentVariable, "1");
-            Assert.True(_adapter.Describe(folder).CanLoad);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(RemoteCodePolicy.EnvironmentVariable, saved);
-        }
+        // The probe reports the marker (the host decides with the run's settings, not the process environment).
+        ModelProbe probe = _adapter.Describe(folder);
+        Assert.True(probe.CanLoad);
+        Assert.Equal($"{config}: auto_map", probe.RemoteCodeMarker);
+        Assert.Null(_adapter.Describe(CheckpointFactory.CreateTiny(_temp.Path, "clean")).RemoteCodeMarker);
 
         var e = Assert.Throws<InvarLockException>(() => _adapter.Load(folder, Options));
         Assert.Equal(ErrorCodes.SecurityRefused, e.Code);

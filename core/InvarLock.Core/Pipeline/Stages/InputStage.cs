@@ -14,14 +14,22 @@ internal static class InputStage
     {
         string baselinePath = FullFolder(request.BaselinePath, "--baseline", "baseline");
         string? subjectPath = request.SubjectPath is null ? null : FullFolder(request.SubjectPath, "--subject", "subject");
-        IModelAdapter adapter = context.Use(ChooseAdapter(context.Registry, request.Adapter, baselinePath, "baseline"), PluginKind.Adapter);
+        IModelAdapter adapter = context.Use(ChooseAdapter(context.Registry, request.Adapter, baselinePath, "baseline", request), PluginKind.Adapter);
         IModelAdapter? subjectAdapter = subjectPath is null ? null
-            : ChooseAdapter(context.Registry, request.Adapter ?? adapter.Descriptor.Name, subjectPath, "subject");
+            : ChooseAdapter(context.Registry, request.Adapter ?? adapter.Descriptor.Name, subjectPath, "subject", request);
         DatasetContent content = setup.Dataset.Load(new DatasetSpec(request.DatasetPath, request.Seed,
             PlanStage.SizeHint(setup.TokensNeeded(request.SequenceLength))));
         var loadOptions = new ModelLoadOptions { Threads = request.Threads, AllowRemoteCodeConfig = request.AllowRemoteCodeConfig };
         return new CheckedInputs(baselinePath, adapter, subjectPath, subjectAdapter, content, loadOptions);
     }
+
+    /// <summary>An accepted folder whose config asks for custom code is refused unless the run allows remote-code configs.</summary>
+    private static IModelAdapter Accept(IModelAdapter adapter, ModelProbe probe, string side, EvaluationRequest request) =>
+        probe.RemoteCodeMarker is { } marker && !request.AllowRemoteCodeConfig
+            ? throw new InvarLockException(ErrorCodes.SecurityRefused,
+                $"{marker} asks for custom code; the {side} folder is refused (set INVARLOCK_ALLOW_REMOTE_CODE=1 to read it anyway; "
+                + "no code from the folder is ever executed)")
+            : adapter;
 
     private static string FullFolder(string path, string option, string side)
     {
@@ -33,13 +41,13 @@ internal static class InputStage
         return full;
     }
 
-    private static IModelAdapter ChooseAdapter(PluginRegistry registry, string? name, string folder, string side)
+    private static IModelAdapter ChooseAdapter(PluginRegistry registry, string? name, string folder, string side, EvaluationRequest request)
     {
         if (name is not null)
         {
             IModelAdapter named = registry.GetAdapter(name);
             ModelProbe probe = named.Describe(folder);
-            return probe.CanLoad ? named
+            return probe.CanLoad ? Accept(named, probe, side, request)
                 : throw new InvarLockException(ErrorCodes.UnsupportedModel, $"{folder}: adapter {name} cannot load the {side} model: {probe.Reason}");
         }
         var reasons = new List<string>();
@@ -48,7 +56,7 @@ internal static class InputStage
             ModelProbe probe = candidate.Describe(folder);
             if (probe.CanLoad)
             {
-                return candidate;
+                return Accept(candidate, probe, side, request);
             }
             reasons.Add($"{candidate.Descriptor.Name}: {probe.Reason}");
         }

@@ -22,7 +22,7 @@ internal static class PolicyStage
             request.PresetPath, request.PolicyOverrides)
         {
             EditAdjustments = request.EditName is null ? null : registry.EditPolicyAdjustments(request.EditName),
-        }, registry.GuardPolicies);
+        }, registry.GuardPolicies, request.Environment);
         var metric = context.Use(registry.GetMetric(request.PrimaryMetric), PluginKind.Metric);
         var dataset = context.Use(registry.GetDataset(request.DatasetName), PluginKind.Dataset);
         var edit = request.EditName is null ? null : context.Use(registry.GetEdit(request.EditName), PluginKind.Edit);
