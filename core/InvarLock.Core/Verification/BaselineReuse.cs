@@ -4,6 +4,7 @@ using InvarLock.Core.Pipeline;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Model;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.IO;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Verification;
@@ -27,25 +28,29 @@ public sealed class BaselineReuse : IReusedBaseline
     public static BaselineReuse Load(string path, Plugins.GuardPolicyCatalog? guards = null)
     {
         string full = System.IO.Path.GetFullPath(path);
-        // Bounded read, duplicate keys refused: the same error as verify/explain/report.
-        JsonObject node = ReportJson.ReadFile(full).Node;
+        // One read: verification reads it boundedly (duplicate keys refused, the same error as verify/explain/report),
+        // recomputes it, and hands back the typed report.
+        InputFile.RequireRegular(full, ErrorCodes.MalformedReport, "report file");
         ReportVerification check = ReportVerifier.VerifyOne(full, null, null, null, guards);
-        if (check.Status == "malformed")
+        VerifyCheck? first = null;
+        foreach (VerifyCheck c in check.Checks)
         {
-            VerifyCheck? first = null;
-            foreach (VerifyCheck c in check.Checks)
+            if (!c.Ok && c.Category == VerifyCheck.Malformed)
             {
-                if (!c.Ok)
-                {
-                    first = c;
-                    break;
-                }
+                first = c;
+                break;
             }
+        }
+        if (first is { Id: "read" })
+        {
+            throw new InvarLockException(ErrorCodes.MalformedReport, first.Message);
+        }
+        if (first is not null || check.Report is null)
+        {
             throw new InvarLockException(ErrorCodes.MalformedReport,
                 $"{full}: baseline report fails verification ({first?.Id}: {first?.Message})");
         }
-        return new BaselineReuse(full, JsonSerializer.Deserialize<EvaluationReport>(node, ReportJson.Options)
-            ?? throw new InvarLockException(ErrorCodes.MalformedReport, $"{full}: not a valid evaluation report (null)"));
+        return new BaselineReuse(full, check.Report);
     }
 
     /// <summary>Fails unless the loaded baseline model is the one the report measured.</summary>

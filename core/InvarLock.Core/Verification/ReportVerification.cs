@@ -13,4 +13,9 @@ public sealed record ReportVerification(string Path, string Status, string? Sche
 {
     /// <summary>The process exit code this report alone implies: 0 pass, 1 gate failed, 2 malformed.</summary>
     public int ExitCode => ExitCodes.ForVerification(Status);
+
+    /// <summary>The report as read for verification (null when it could not be read or typed), so a caller that
+    /// verifies a report before using it reads the file once.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Reporting.Model.EvaluationReport? Report { get; init; }
 }

@@ -67,7 +67,7 @@ public static partial class ReportVerifier
             return new ReportVerification(path, malformed ? "malformed" : gateFailed ? "gate_failed" : "pass", report?.SchemaVersion,
                 computed is not null && double.IsFinite(computed.Analysis.Ratio) ? computed.Analysis.Ratio : null,
                 ci is { } c ? [c.Lower, c.Upper] : null,
-                computed?.Gates.Verdict.FailedGates ?? [], checks);
+                computed?.Gates.Verdict.FailedGates ?? [], checks) { Report = report };
         }
 
         // 1. Read the bytes and the JSON tree.

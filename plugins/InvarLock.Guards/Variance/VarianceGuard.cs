@@ -97,72 +97,12 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
         SortedDictionary<string, double> scales = _monitorOnly ? new(StringComparer.Ordinal) : proposal.Filtered;
         WindowStats a = WindowStats.From(proposal.Losses, calWindows);
 
-        var predictive = PredictiveState.Initial(o.PredictiveGate);
-        AbResults ab = new(null, null, null);
-        string status;
-        int coverage = a.Count;
-        WindowStats? b = null;
-        if (calWindows == 0)
-        {
-            status = o.CalibrationWindows == 0 ? "skipped" : "no_calibration";
-        }
-        else if (coverage < o.MinCoverage)
-        {
-            status = "insufficient";
-            predictive = predictive with { Reason = "insufficient_coverage" };
-        }
-        else if (scales.Count == 0)
-        {
-            double mean = a.Ppl.Average();
-            ab = new AbResults(mean, mean, (1.0, 1.0));
-            status = "no_scaling_required";
-            predictive = new PredictiveState(true, false, "no_scales");
-        }
-        else
-        {
-            // Pass B: the same windows with the proposed scales applied, then an exact restore.
-            IReadOnlyList<WindowLoss> lossesB;
-            using (ApplyScales(model, scales))
-            {
-                lossesB = model.Evaluate(Take(context.CalibrationWindows, calWindows), null, context.CancellationToken);
-            }
-            b = WindowStats.From(lossesB, calWindows);
-            var paired = WindowStats.Pair(a, b);
-            coverage = paired.Count;
-            if (coverage >= o.MinCoverage && coverage > 0)
-            {
-                double pplNo = paired.Average(p => p.A.Ppl);
-                double pplWith = paired.Average(p => p.B.Ppl);
-                var ratios = paired.Where(p => p.A.Ppl > 0).Select(p => p.B.Ppl / p.A.Ppl).ToList();
-                var ratioCi = RatioInterval(ratios, o.Alpha, o.CalibrationSeed);
-                ab = new AbResults(pplNo, pplWith, ratioCi);
-                status = ratios.Count > 0 ? "complete" : "insufficient";
-                var deltaCi = PairedDeltaInterval(
-                    [.. paired.Select(p => p.B.Loss)], [.. paired.Select(p => p.A.Loss)], [.. paired.Select(p => (double)p.A.Tokens)],
-                    o.Alpha, o.CalibrationSeed + 211L);
-                double wSum = paired.Sum(p => (double)p.A.Tokens);
-                double meanDelta = wSum > 0
-                    ? paired.Sum(p => p.A.Tokens * (p.B.Loss - p.A.Loss)) / wSum
-                    : paired.Average(p => p.B.Loss - p.A.Loss);
-                if (deltaCi is (double lo, double hi) && double.IsFinite(lo) && double.IsFinite(hi))
-                {
-                    (bool pass, string reason) = o.PredictiveGate
-                        ? VarianceGates.Predictive(meanDelta, deltaCi, o.MinEffectLogNll ?? 0.0, o.PredictiveOneSided)
-                        : (true, "disabled");
-                    predictive = new PredictiveState(true, pass, reason, deltaCi, meanDelta);
-                }
-                else
-                {
-                    predictive = predictive with { MeanDelta = meanDelta };
-                }
-            }
-            else
-            {
-                status = "insufficient";
-                predictive = predictive with { Reason = "insufficient_coverage" };
-            }
-        }
-
+        Calibration calibration = Calibrate(context, o, model, calWindows, scales, a, ApplyScales);
+        AbResults ab = calibration.Ab;
+        PredictiveState predictive = calibration.Predictive;
+        string status = calibration.Status;
+        int coverage = calibration.Coverage;
+        WindowStats? b = calibration.B;
         (bool enable, string gateReason, PredictiveState finalPredictive) = VarianceGates.AbGate(ab, predictive, o);
         bool wouldEnable = enable && !_monitorOnly;
         if (_monitorOnly || _observeOnly)
@@ -221,6 +161,83 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
         };
         return new GuardOutcome(passed, action, violations, evidence.Metrics(), evidence.Details());
     }
+
+    /// <summary>The A/B calibration: condition A (no scales, already measured) against condition B (the proposed scales
+    /// applied, then restored exactly) on the calibration windows, with the ratio CI, the paired ΔlogNLL BCa CI and the
+    /// predictive gate's inputs.</summary>
+    private static Calibration Calibrate(GuardContext context, VarianceOptions o, IModel model, int calWindows,
+        SortedDictionary<string, double> scales, WindowStats a, Func<IModel, IReadOnlyDictionary<string, double>, ScaledWeights> applyScales)
+    {
+        var predictive = PredictiveState.Initial(o.PredictiveGate);
+        AbResults ab = new(null, null, null);
+        string status;
+        int coverage = a.Count;
+        WindowStats? b = null;
+        if (calWindows == 0)
+        {
+            status = o.CalibrationWindows == 0 ? "skipped" : "no_calibration";
+        }
+        else if (coverage < o.MinCoverage)
+        {
+            status = "insufficient";
+            predictive = predictive with { Reason = "insufficient_coverage" };
+        }
+        else if (scales.Count == 0)
+        {
+            double mean = a.Ppl.Average();
+            ab = new AbResults(mean, mean, (1.0, 1.0));
+            status = "no_scaling_required";
+            predictive = new PredictiveState(true, false, "no_scales");
+        }
+        else
+        {
+            // Pass B: the same windows with the proposed scales applied, then an exact restore.
+            IReadOnlyList<WindowLoss> lossesB;
+            using (applyScales(model, scales))
+            {
+                lossesB = model.Evaluate(Take(context.CalibrationWindows, calWindows), null, context.CancellationToken);
+            }
+            b = WindowStats.From(lossesB, calWindows);
+            var paired = WindowStats.Pair(a, b);
+            coverage = paired.Count;
+            if (coverage >= o.MinCoverage && coverage > 0)
+            {
+                double pplNo = paired.Average(p => p.A.Ppl);
+                double pplWith = paired.Average(p => p.B.Ppl);
+                var ratios = paired.Where(p => p.A.Ppl > 0).Select(p => p.B.Ppl / p.A.Ppl).ToList();
+                var ratioCi = RatioInterval(ratios, o.Alpha, o.CalibrationSeed);
+                ab = new AbResults(pplNo, pplWith, ratioCi);
+                status = ratios.Count > 0 ? "complete" : "insufficient";
+                var deltaCi = PairedDeltaInterval(
+                    [.. paired.Select(p => p.B.Loss)], [.. paired.Select(p => p.A.Loss)], [.. paired.Select(p => (double)p.A.Tokens)],
+                    o.Alpha, o.CalibrationSeed + 211L);
+                double wSum = paired.Sum(p => (double)p.A.Tokens);
+                double meanDelta = wSum > 0
+                    ? paired.Sum(p => p.A.Tokens * (p.B.Loss - p.A.Loss)) / wSum
+                    : paired.Average(p => p.B.Loss - p.A.Loss);
+                if (deltaCi is (double lo, double hi) && double.IsFinite(lo) && double.IsFinite(hi))
+                {
+                    (bool pass, string reason) = o.PredictiveGate
+                        ? VarianceGates.Predictive(meanDelta, deltaCi, o.MinEffectLogNll ?? 0.0, o.PredictiveOneSided)
+                        : (true, "disabled");
+                    predictive = new PredictiveState(true, pass, reason, deltaCi, meanDelta);
+                }
+                else
+                {
+                    predictive = predictive with { MeanDelta = meanDelta };
+                }
+            }
+            else
+            {
+                status = "insufficient";
+                predictive = predictive with { Reason = "insufficient_coverage" };
+            }
+        }
+
+        return new Calibration(ab, predictive, status, coverage, b);
+    }
+
+    private sealed record Calibration(AbResults Ab, PredictiveState Predictive, string Status, int Coverage, WindowStats? B);
 
     private sealed record Proposal(SortedDictionary<string, double> Raw, SortedDictionary<string, double> Filtered, bool BackstopUsed,
         IReadOnlyList<WindowLoss> Losses)
