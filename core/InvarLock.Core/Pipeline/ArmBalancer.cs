@@ -85,6 +85,11 @@ internal static class ArmBalancer
             }
         }
 
+        if (previewCount == 0 || finalCount == 0)
+        {
+            return preview;
+        }
+
         // Best-swap descent.
         double sp = 0, cp = 0, sf = 0, cf = 0;
         for (int i = 0; i < n; i++)
@@ -99,10 +104,6 @@ internal static class ArmBalancer
                 sf += sums[i];
                 cf += counts[i];
             }
-        }
-        if (previewCount == 0 || finalCount == 0)
-        {
-            return preview;
         }
         for (int swap = 0; swap < MaxSwaps; swap++)
         {

@@ -67,6 +67,28 @@ public sealed class WindowPlan
         return (preview, final);
     }
 
+    /// <summary>The inverse of <see cref="Split{T}"/> for stored arms: per-window values of both arms (each with its
+    /// window ids) merged into stream (ascending id) order.</summary>
+    public static List<(int Id, T Value)> InStreamOrder<T>(IReadOnlyList<int> previewIds, IReadOnlyList<T> preview,
+        IReadOnlyList<int> finalIds, IReadOnlyList<T> final)
+    {
+        ArgumentNullException.ThrowIfNull(previewIds);
+        ArgumentNullException.ThrowIfNull(preview);
+        ArgumentNullException.ThrowIfNull(finalIds);
+        ArgumentNullException.ThrowIfNull(final);
+        var list = new List<(int Id, T Value)>(preview.Count + final.Count);
+        for (int i = 0; i < preview.Count; i++)
+        {
+            list.Add((previewIds[i], preview[i]));
+        }
+        for (int i = 0; i < final.Count; i++)
+        {
+            list.Add((finalIds[i], final[i]));
+        }
+        list.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return list;
+    }
+
     /// <summary>Token ids of windows, as memory for <see cref="IModel.Evaluate"/>.</summary>
     public static IReadOnlyList<ReadOnlyMemory<int>> AsMemory(IReadOnlyList<EvaluationWindow> windows)
     {

@@ -86,7 +86,7 @@ public sealed class BaselineReuse : IReusedBaseline
         {
             throw Mismatch("window plan (sequence length/stride)", $"{w.SequenceLength}/{w.Stride}", $"{selection.SequenceLength}/{selection.Stride}");
         }
-        var reported = StreamOrder(w.Preview.WindowIds, w.Preview.TokenSha256, w.Final.WindowIds, w.Final.TokenSha256);
+        var reported = WindowPlan.InStreamOrder(w.Preview.WindowIds, w.Preview.TokenSha256, w.Final.WindowIds, w.Final.TokenSha256);
         if (reported.Count != selection.Windows.Count)
         {
             throw Mismatch("window plan (window count)", reported.Count.ToString(), selection.Windows.Count.ToString());
@@ -105,38 +105,13 @@ public sealed class BaselineReuse : IReusedBaseline
     public IReadOnlyList<WindowLoss> LossesInStreamOrder()
     {
         ArmLossesSection p = Report.Evaluation.Preview, f = Report.Evaluation.Final;
-        var merged = StreamOrder(Report.Windows.Preview.WindowIds, Losses(p), Report.Windows.Final.WindowIds, Losses(f));
+        var merged = WindowPlan.InStreamOrder(Report.Windows.Preview.WindowIds, AnalysisInputs.Losses(p.BaselineLossSums, p.BaselineTokenCounts),
+            Report.Windows.Final.WindowIds, AnalysisInputs.Losses(f.BaselineLossSums, f.BaselineTokenCounts));
         var list = new WindowLoss[merged.Count];
         for (int i = 0; i < list.Length; i++)
         {
             list[i] = merged[i].Value;
         }
-        return list;
-    }
-
-    private static WindowLoss[] Losses(ArmLossesSection section)
-    {
-        var list = new WindowLoss[section.BaselineLossSums.Count];
-        for (int i = 0; i < list.Length; i++)
-        {
-            list[i] = new WindowLoss(section.BaselineLossSums[i] ?? double.NaN, section.BaselineTokenCounts[i]);
-        }
-        return list;
-    }
-
-    private static List<(int Id, T Value)> StreamOrder<T>(IReadOnlyList<int> previewIds, IReadOnlyList<T> preview, IReadOnlyList<int> finalIds,
-        IReadOnlyList<T> final)
-    {
-        var list = new List<(int Id, T Value)>(preview.Count + final.Count);
-        for (int i = 0; i < preview.Count; i++)
-        {
-            list.Add((previewIds[i], preview[i]));
-        }
-        for (int i = 0; i < final.Count; i++)
-        {
-            list.Add((finalIds[i], final[i]));
-        }
-        list.Sort((a, b) => a.Id.CompareTo(b.Id));
         return list;
     }
 

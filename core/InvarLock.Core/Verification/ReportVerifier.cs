@@ -315,20 +315,24 @@ public static partial class ReportVerifier
         {
             return $"windows.plan_method '{w.PlanMethod}' is not the method this tool recomputes ({ArmBalancer.Method})";
         }
-        var windows = new List<(int Id, long Start, bool Preview, double? Sum, int Count)>();
-        for (int i = 0; i < w.Preview.Count; i++)
+        static List<(long Start, bool Preview, double? Sum, int Count)> Arm(WindowArmSection arm, ArmLossesSection losses, bool preview)
         {
-            windows.Add((w.Preview.WindowIds[i], w.Preview.StartTokens[i], true,
-                i < report.Evaluation.Preview.BaselineLossSums.Count ? report.Evaluation.Preview.BaselineLossSums[i] : null,
-                i < report.Evaluation.Preview.BaselineTokenCounts.Count ? report.Evaluation.Preview.BaselineTokenCounts[i] : 0));
+            var list = new List<(long, bool, double?, int)>(arm.Count);
+            for (int i = 0; i < arm.Count; i++)
+            {
+                // An aborted run may hold fewer losses than windows: those windows have no baseline loss.
+                list.Add((arm.StartTokens[i], preview, i < losses.BaselineLossSums.Count ? losses.BaselineLossSums[i] : null,
+                    i < losses.BaselineTokenCounts.Count ? losses.BaselineTokenCounts[i] : 0));
+            }
+            return list;
         }
-        for (int i = 0; i < w.Final.Count; i++)
+        var merged = WindowPlan.InStreamOrder(w.Preview.WindowIds, Arm(w.Preview, report.Evaluation.Preview, true),
+            w.Final.WindowIds, Arm(w.Final, report.Evaluation.Final, false));
+        var windows = new List<(int Id, long Start, bool Preview, double? Sum, int Count)>(merged.Count);
+        foreach (var (id, v) in merged)
         {
-            windows.Add((w.Final.WindowIds[i], w.Final.StartTokens[i], false,
-                i < report.Evaluation.Final.BaselineLossSums.Count ? report.Evaluation.Final.BaselineLossSums[i] : null,
-                i < report.Evaluation.Final.BaselineTokenCounts.Count ? report.Evaluation.Final.BaselineTokenCounts[i] : 0));
+            windows.Add((id, v.Start, v.Preview, v.Sum, v.Count));
         }
-        windows.Sort((a, b) => a.Id.CompareTo(b.Id));
         long fit = WindowSelection.WindowsThatFit(w.StreamTokens, w.SequenceLength, w.Stride);
         if (fit < windows.Count || windows.Count == 0)
         {
