@@ -60,8 +60,8 @@ public sealed class FakeModel : IModel
         float Normal() => (float)(std * Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
         Param("transformer.wte.weight", [vocab, width], Normal);
         Param("transformer.wpe.weight", [positions, width], () => Normal() * 0.5f);
-        _modules.Add(new ModuleInfo("transformer.wte", ModuleKind.Embedding, "embed", -1, "transformer.wte.weight", null) { OutputWidth = width });
-        _modules.Add(new ModuleInfo("transformer.wpe", ModuleKind.Embedding, "embed", -1, "transformer.wpe.weight", null) { OutputWidth = width });
+        _modules.Add(new ModuleInfo("transformer.wte", ModuleKind.Embedding, ModuleRole.TokenEmbedding, -1, "transformer.wte.weight", null) { OutputWidth = width });
+        _modules.Add(new ModuleInfo("transformer.wpe", ModuleKind.Embedding, ModuleRole.PositionEmbedding, -1, "transformer.wpe.weight", null) { OutputWidth = width });
         for (int i = 0; i < layers; i++)
         {
             string p = $"transformer.h.{i}.";
@@ -77,16 +77,16 @@ public sealed class FakeModel : IModel
             Param(p + "mlp.c_fc.bias", [inner], () => 0f);
             Param(p + "mlp.c_proj.weight", [inner, width], Normal);
             Param(p + "mlp.c_proj.bias", [width], () => 0f);
-            _modules.Add(new ModuleInfo(p + "ln_1", ModuleKind.LayerNorm, "norm", i, p + "ln_1.weight", p + "ln_1.bias") { OutputWidth = width });
-            _modules.Add(new ModuleInfo(p + "attn.c_attn", ModuleKind.Conv1D, "attn", i, p + "attn.c_attn.weight", p + "attn.c_attn.bias") { OutputWidth = 3 * width });
-            _modules.Add(new ModuleInfo(p + "attn.c_proj", ModuleKind.Conv1D, "attn", i, p + "attn.c_proj.weight", p + "attn.c_proj.bias") { OutputWidth = width });
-            _modules.Add(new ModuleInfo(p + "ln_2", ModuleKind.LayerNorm, "norm", i, p + "ln_2.weight", p + "ln_2.bias") { OutputWidth = width });
-            _modules.Add(new ModuleInfo(p + "mlp.c_fc", ModuleKind.Conv1D, "ffn", i, p + "mlp.c_fc.weight", p + "mlp.c_fc.bias") { OutputWidth = inner });
-            _modules.Add(new ModuleInfo(p + "mlp.c_proj", ModuleKind.Conv1D, "ffn", i, p + "mlp.c_proj.weight", p + "mlp.c_proj.bias") { OutputWidth = width });
+            _modules.Add(new ModuleInfo(p + "ln_1", ModuleKind.LayerNorm, ModuleRole.AttentionNorm, i, p + "ln_1.weight", p + "ln_1.bias") { OutputWidth = width });
+            _modules.Add(new ModuleInfo(p + "attn.c_attn", ModuleKind.Conv1D, ModuleRole.FusedQkv, i, p + "attn.c_attn.weight", p + "attn.c_attn.bias") { OutputWidth = 3 * width });
+            _modules.Add(new ModuleInfo(p + "attn.c_proj", ModuleKind.Conv1D, ModuleRole.AttentionOutput, i, p + "attn.c_proj.weight", p + "attn.c_proj.bias") { OutputWidth = width });
+            _modules.Add(new ModuleInfo(p + "ln_2", ModuleKind.LayerNorm, ModuleRole.MlpNorm, i, p + "ln_2.weight", p + "ln_2.bias") { OutputWidth = width });
+            _modules.Add(new ModuleInfo(p + "mlp.c_fc", ModuleKind.Conv1D, ModuleRole.Up, i, p + "mlp.c_fc.weight", p + "mlp.c_fc.bias") { OutputWidth = inner });
+            _modules.Add(new ModuleInfo(p + "mlp.c_proj", ModuleKind.Conv1D, ModuleRole.Down, i, p + "mlp.c_proj.weight", p + "mlp.c_proj.bias") { OutputWidth = width });
         }
         Param("transformer.ln_f.weight", [width], () => 1f);
         Param("transformer.ln_f.bias", [width], () => 0f);
-        _modules.Add(new ModuleInfo("transformer.ln_f", ModuleKind.LayerNorm, "norm", -1, "transformer.ln_f.weight", "transformer.ln_f.bias") { OutputWidth = width });
+        _modules.Add(new ModuleInfo("transformer.ln_f", ModuleKind.LayerNorm, ModuleRole.FinalNorm, -1, "transformer.ln_f.weight", "transformer.ln_f.bias") { OutputWidth = width });
         _infos.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         long count = 0;
         foreach (ParameterInfo p in _infos)

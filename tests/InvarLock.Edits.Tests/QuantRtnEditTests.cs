@@ -12,13 +12,13 @@ public sealed class QuantRtnEditTests
     private static readonly float[] GoldenInput = [0.5f, -1f, 0.25f, 0f, 0.1f, 0.2f, -0.3f, 0.05f];
 
     /// <summary>A one-module model over a real <see cref="TensorStore"/>.</summary>
-    private static (IModel Model, TensorStore Store) ModelWith(ModuleKind kind, int[] shape, float[] data, string family = "ffn")
+    private static (IModel Model, TensorStore Store) ModelWith(ModuleKind kind, int[] shape, float[] data, ModuleRole role = ModuleRole.Down)
     {
         var store = new TensorStore();
         store.Add("m.weight", shape, data);
         var model = new Mock<IModel>();
         model.SetupGet(m => m.Parameters).Returns(store);
-        model.SetupGet(m => m.Modules).Returns([new ModuleInfo("m", kind, family, 0, "m.weight", null)]);
+        model.SetupGet(m => m.Modules).Returns([new ModuleInfo("m", kind, role, 0, "m.weight", null)]);
         return (model.Object, store);
     }
 
@@ -79,7 +79,7 @@ public sealed class QuantRtnEditTests
     [Fact]
     public void Apply_ScopeAttn_LeavesFfnUntouched()
     {
-        var (model, store) = ModelWith(ModuleKind.Linear, [2, 4], (float[])GoldenInput.Clone(), family: "ffn");
+        var (model, store) = ModelWith(ModuleKind.Linear, [2, 4], (float[])GoldenInput.Clone(), role: ModuleRole.Down);
         EditResult result = new QuantRtnEdit().Apply(model, Spec("""{"scope": "attn"}"""));
         Assert.Empty(result.Changes);
         Assert.Equal(GoldenInput, store.GetArray("m.weight"));

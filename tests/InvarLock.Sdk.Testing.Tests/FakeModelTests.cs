@@ -45,7 +45,7 @@ public sealed class FakeModelTests
         using var model = new FakeModel(layers: 2, width: 8);
 
         Assert.Equal(2 + (6 * 2) + 1, model.Modules.Count);
-        Assert.Equal(new ModuleInfo("transformer.wte", ModuleKind.Embedding, "embed", -1, "transformer.wte.weight", null) { OutputWidth = 8 },
+        Assert.Equal(new ModuleInfo("transformer.wte", ModuleKind.Embedding, ModuleRole.TokenEmbedding, -1, "transformer.wte.weight", null) { OutputWidth = 8 },
             model.Modules[0]);
         ModuleInfo fc = model.Modules.Single(m => m.Name == "transformer.h.1.mlp.c_fc");
         Assert.Equal((ModuleKind.Conv1D, "ffn", 1, 32), (fc.Kind, fc.Family, fc.Layer, fc.OutputWidth));

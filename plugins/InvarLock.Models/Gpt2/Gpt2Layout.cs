@@ -121,29 +121,29 @@ internal static class Gpt2Layout
         int d = c.NEmbd;
         var list = new List<ModuleInfo>(6 * c.NLayer + 4)
         {
-            new("transformer.wte", ModuleKind.Embedding, "embed", -1, Wte, null) { OutputWidth = d },
-            new("transformer.wpe", ModuleKind.Embedding, "embed", -1, Wpe, null) { OutputWidth = d },
+            new("transformer.wte", ModuleKind.Embedding, ModuleRole.TokenEmbedding, -1, Wte, null) { OutputWidth = d },
+            new("transformer.wpe", ModuleKind.Embedding, ModuleRole.PositionEmbedding, -1, Wpe, null) { OutputWidth = d },
         };
         for (int i = 0; i < c.NLayer; i++)
         {
-            list.Add(Norm(Block(i, "ln_1"), i, d));
-            list.Add(Conv(Block(i, "attn.c_attn"), "attn", i, 3 * d));
-            list.Add(Conv(Block(i, "attn.c_proj"), "attn", i, d));
-            list.Add(Norm(Block(i, "ln_2"), i, d));
-            list.Add(Conv(Block(i, "mlp.c_fc"), "ffn", i, c.InnerSize));
-            list.Add(Conv(Block(i, "mlp.c_proj"), "ffn", i, d));
+            list.Add(Norm(Block(i, "ln_1"), ModuleRole.AttentionNorm, i, d));
+            list.Add(Conv(Block(i, "attn.c_attn"), ModuleRole.FusedQkv, i, 3 * d));
+            list.Add(Conv(Block(i, "attn.c_proj"), ModuleRole.AttentionOutput, i, d));
+            list.Add(Norm(Block(i, "ln_2"), ModuleRole.MlpNorm, i, d));
+            list.Add(Conv(Block(i, "mlp.c_fc"), ModuleRole.Up, i, c.InnerSize));
+            list.Add(Conv(Block(i, "mlp.c_proj"), ModuleRole.Down, i, d));
         }
-        list.Add(Norm("transformer.ln_f", -1, d));
+        list.Add(Norm("transformer.ln_f", ModuleRole.FinalNorm, -1, d));
         if (separateHead)
         {
-            list.Add(new ModuleInfo("lm_head", ModuleKind.Linear, "other", -1, LmHead, null) { OutputWidth = c.VocabSize });
+            list.Add(new ModuleInfo("lm_head", ModuleKind.Linear, ModuleRole.OutputHead, -1, LmHead, null) { OutputWidth = c.VocabSize });
         }
         return list;
     }
 
-    private static ModuleInfo Norm(string name, int layer, int width) =>
-        new(name, ModuleKind.LayerNorm, "norm", layer, name + ".weight", name + ".bias") { OutputWidth = width };
+    private static ModuleInfo Norm(string name, ModuleRole role, int layer, int width) =>
+        new(name, ModuleKind.LayerNorm, role, layer, name + ".weight", name + ".bias") { OutputWidth = width };
 
-    private static ModuleInfo Conv(string name, string family, int layer, int width) =>
-        new(name, ModuleKind.Conv1D, family, layer, name + ".weight", name + ".bias") { OutputWidth = width };
+    private static ModuleInfo Conv(string name, ModuleRole role, int layer, int width) =>
+        new(name, ModuleKind.Conv1D, role, layer, name + ".weight", name + ".bias") { OutputWidth = width };
 }

@@ -1,6 +1,9 @@
 namespace InvarLock.Sdk.Models;
 
-/// <summary>The parameters of a model as float32 row-major buffers, addressable by name.</summary>
+/// <summary>The parameters of a model as float32 row-major tensors, addressable by name.</summary>
+/// <remarks>Checkpoints stored in half precision (F16, BF16) stay in their stored form until a caller asks to write a
+/// tensor: read with <see cref="Read"/>, which widens into the caller's buffer, and call <see cref="GetSpan"/> only to
+/// change a tensor (it gives that tensor a float32 copy that the model then uses).</remarks>
 public interface IParameterStore
 {
     /// <summary>Every parameter, sorted by name (ordinal). A tied tensor appears once, under its canonical name.</summary>
@@ -9,7 +12,20 @@ public interface IParameterStore
     /// <summary>Looks a parameter up by name.</summary>
     bool TryGet(string name, out ParameterInfo info);
 
-    /// <summary>The writable buffer of parameter <paramref name="name"/>. Writes change the model.</summary>
+    /// <summary>The writable float32 buffer of parameter <paramref name="name"/>. Writes change the model. A tensor
+    /// stored in half precision gets a float32 copy on the first call (memory: four bytes per element from then on).</summary>
     /// <exception cref="KeyNotFoundException">No parameter has that name.</exception>
     Span<float> GetSpan(string name);
+
+    /// <summary>Copies elements <c>[offset, offset + destination.Length)</c> of parameter <paramref name="name"/>
+    /// (row-major) into <paramref name="destination"/> as float32, without changing how the tensor is stored.</summary>
+    /// <exception cref="KeyNotFoundException">No parameter has that name.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the tensor.</exception>
+    void Read(string name, long offset, Span<float> destination)
+    {
+        Span<float> all = GetSpan(name);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + destination.Length, all.Length);
+        all.Slice((int)offset, destination.Length).CopyTo(destination);
+    }
 }

@@ -86,7 +86,7 @@ public class InvariantsGuardTests
     public void Validate_UntiedHead_IsWeightTyingWarning()
     {
         var (guard, model) = Prepared();
-        model.ModuleList.Add(new ModuleInfo("lm_head", ModuleKind.Linear, "other", -1, "lm_head.weight", null));
+        model.ModuleList.Add(new ModuleInfo("lm_head", ModuleKind.Linear, ModuleRole.OutputHead, -1, "lm_head.weight", null));
         model.Description = model.Description with { TiedEmbeddings = false };
         GuardOutcome o = guard.Validate(GuardHarness.Context(model));
         Assert.True(o.Passed);

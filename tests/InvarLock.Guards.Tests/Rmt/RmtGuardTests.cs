@@ -153,7 +153,7 @@ public class RmtGuardTests
     [InlineData("linear", ModuleKind.Linear, false)]
     [InlineData("model.norm", ModuleKind.RmsNorm, false)]
     public void IsTapped_MatchesReference(string name, ModuleKind kind, bool expected) =>
-        Assert.Equal(expected, ActivationEdgeRisk.IsTapped(new ModuleInfo(name, kind, "other", -1, name + ".weight", null)));
+        Assert.Equal(expected, ActivationEdgeRisk.IsTapped(new ModuleInfo(name, kind, ModuleRole.OutputHead, -1, name + ".weight", null)));
 
     [Theory]
     [InlineData("model.layers.0.mlp.gate_proj", "ffn")]

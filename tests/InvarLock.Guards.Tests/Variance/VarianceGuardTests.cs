@@ -131,7 +131,7 @@ public class VarianceGuardTests
         store.Setup(s => s.TryGet(It.IsAny<string>(), out It.Ref<ParameterInfo>.IsAny))
             .Returns(new TryGetCallback((string n, out ParameterInfo p) => { p = new ParameterInfo(n, [4, 4]); return true; }));
         var model = new Mock<IModel>();
-        model.SetupGet(m => m.Modules).Returns([.. modules.Select(m => new ModuleInfo(m.Name, m.Kind, "x", m.Layer, m.Name + ".weight", null))]);
+        model.SetupGet(m => m.Modules).Returns([.. modules.Select(m => new ModuleInfo(m.Name, m.Kind, ModuleRole.OutputHead, m.Layer, m.Name + ".weight", null))]);
         model.SetupGet(m => m.Parameters).Returns(store.Object);
         model.SetupGet(m => m.Description).Returns(new ModelDescription(arch, 2, 1, 4, 10, 10, false, 100, "causal"));
         return model.Object;

@@ -228,7 +228,7 @@ public class Gpt2ModelTests
         using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         IReadOnlyList<ModuleInfo> modules = model.Modules;
         Assert.Equal(2 + 6 * 3 + 1, modules.Count);
-        Assert.Equal(new ModuleInfo("transformer.wte", ModuleKind.Embedding, "embed", -1, "transformer.wte.weight", null) { OutputWidth = 96 }, modules[0]);
+        Assert.Equal(new ModuleInfo("transformer.wte", ModuleKind.Embedding, ModuleRole.TokenEmbedding, -1, "transformer.wte.weight", null) { OutputWidth = 96 }, modules[0]);
         ModuleInfo fc = modules.Single(m => m.Name == "transformer.h.1.mlp.c_fc");
         Assert.Equal((ModuleKind.Conv1D, "ffn", 1, "transformer.h.1.mlp.c_fc.weight", "transformer.h.1.mlp.c_fc.bias", 384),
             (fc.Kind, fc.Family, fc.Layer, fc.WeightName, fc.BiasName, fc.OutputWidth));
