@@ -11,7 +11,7 @@ namespace InvarLock.Compute;
 /// NaNs stay NaN with their payload shifted into place. <see cref="ManagedGemmBackend"/> uses the same widening when it
 /// packs a half-precision B, so a half-B product equals widening B with <see cref="Widen"/> and multiplying in float32.</para>
 /// <para>Narrowing rounds to nearest, ties to even (as PyTorch's <c>.to(torch.float16)</c> / <c>.to(torch.bfloat16)</c>);
-/// every NaN narrows to the format's quiet NaN for bfloat16.</para>
+/// overflow gives infinity; to bfloat16 every NaN becomes <see cref="BFloat16QuietNaN"/>, to float16 a NaN stays NaN.</para>
 /// </remarks>
 public static class HalfConversions
 {

@@ -64,7 +64,9 @@ public static class RotaryFrequencies
     /// <param name="theta">rope_theta.</param>
     /// <param name="factor">rope_scaling.factor.</param>
     /// <param name="maxPositionEmbeddings">M, max_position_embeddings.</param>
-    /// <param name="sequenceLength">L, the number of positions this forward pass covers (largest position + 1).</param>
+    /// <param name="sequenceLength">L, the number of positions this forward pass covers (largest position + 1). Hugging
+    /// Face recomputes the frequencies per forward pass from this length (and keeps the longest seen until a call is
+    /// shorter than M again); evaluating independent windows, pass each window's length.</param>
     public static float[] Dynamic(int rotaryDim, double theta, double factor, int maxPositionEmbeddings, int sequenceLength)
     {
         CheckFactor(factor);
