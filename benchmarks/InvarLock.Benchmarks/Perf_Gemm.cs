@@ -19,6 +19,8 @@ public class Perf_Gemm
     private float[] _a = [];
     private float[] _b = [];
     private float[] _c = [];
+    private ushort[] _bBFloat16 = [];
+    private ushort[] _bFloat16 = [];
 
     /// <summary>Shape as "m×k×n".</summary>
     [Params("768x768x768", "512x768x3072", "512x3072x768")]
@@ -45,6 +47,10 @@ public class Perf_Gemm
         _a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble()).ToArray();
         _b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble()).ToArray();
         _c = new float[m * n];
+        _bBFloat16 = new ushort[_b.Length];
+        _bFloat16 = new ushort[_b.Length];
+        HalfConversions.Narrow(_b, HalfFormat.BFloat16, _bBFloat16);
+        HalfConversions.Narrow(_b, HalfFormat.Float16, _bFloat16);
         Console.WriteLine($"// {ComputeEnvironment.Describe()}; {2.0 * m * k * n / 1e9:F3} GFLOP per call");
     }
 
@@ -60,5 +66,21 @@ public class Perf_Gemm
     {
         var (m, k, n) = Dims;
         Gemm.Multiply(false, true, m, n, k, _a, k, _b, k, _c, n, threads: Threads);
+    }
+
+    /// <summary>B stored BF16 <c>[n,k]</c> (an <c>nn.Linear</c> weight), widened while packing.</summary>
+    [Benchmark]
+    public void MatMulTransposeBBFloat16()
+    {
+        var (m, k, n) = Dims;
+        Gemm.Multiply(false, true, m, n, k, _a, k, _bBFloat16, HalfFormat.BFloat16, k, _c, n, threads: Threads);
+    }
+
+    /// <summary>B stored F16 <c>[n,k]</c>, widened while packing.</summary>
+    [Benchmark]
+    public void MatMulTransposeBFloat16()
+    {
+        var (m, k, n) = Dims;
+        Gemm.Multiply(false, true, m, n, k, _a, k, _bFloat16, HalfFormat.Float16, k, _c, n, threads: Threads);
     }
 }

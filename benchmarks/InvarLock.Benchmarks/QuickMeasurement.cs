@@ -4,7 +4,7 @@ using InvarLock.Compute;
 
 namespace InvarLock.Benchmarks;
 
-/// <summary><c>--quick [gemm] [gpt2] [gpt2-gemms] [fma-peak] [--threads N] [--lengths 128,512] [--shapes MxKxN,...]</c>: Stopwatch timings (best of
+/// <summary><c>--quick [gemm] [gemm-half] [gpt2] [gpt2-gemms] [fma-peak] [--threads N] [--lengths 128,512] [--shapes MxKxN,...]</c>: Stopwatch timings (best of
 /// several runs) for a fast report, without BenchmarkDotNet's full statistics. Also dispatches
 /// <c>--quick make-gpt2-small</c> (<see cref="Gpt2SmallCheckpoint"/>), <c>--quick eval</c> (<see cref="CheckpointThroughput"/>)
 /// <c>--quick guard-fraction</c> (<see cref="GuardFraction"/>) and <c>--quick guard-profile</c> (<see cref="GuardProfile"/>).</summary>
@@ -65,6 +65,19 @@ internal static class QuickMeasurement
                 }
             }
         }
+        if (what.Contains("gemm-half"))
+        {
+            foreach (var (m, k, n) in shapes)
+            {
+                foreach (bool transposeB in new[] { false, true })
+                {
+                    foreach (HalfFormat format in new[] { HalfFormat.BFloat16, HalfFormat.Float16 })
+                    {
+                        MeasureHalfGemm(m, k, n, transposeB, format, threads);
+                    }
+                }
+            }
+        }
         if (what.Contains("gpt2-gemms"))
         {
             foreach (int length in lengths)
@@ -121,6 +134,21 @@ internal static class QuickMeasurement
         double gflops = 2.0 * m * k * n / best / 1e9;
         Console.WriteLine($"gemm {m}x{k}x{n}{(transposeB ? " (B^T)" : "")}: {best * 1e3:F2} ms, {gflops:F1} GFLOP/s");
         return best;
+    }
+
+    /// <summary>The same product with B stored as 16-bit floats (widened while packing).</summary>
+    private static void MeasureHalfGemm(int m, int k, int n, bool transposeB, HalfFormat format, int threads)
+    {
+        var rng = new Random(1);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] wide = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var b = new ushort[wide.Length];
+        HalfConversions.Narrow(wide, format, b);
+        float[] c = new float[m * n];
+        void Once() => Gemm.Multiply(false, transposeB, m, n, k, a, k, b, format, transposeB ? k : n, c, n, threads: threads);
+        double best = Best(Once, minRuns: 5, minSeconds: 1.0);
+        double gflops = 2.0 * m * k * n / best / 1e9;
+        Console.WriteLine($"gemm {m}x{k}x{n}{(transposeB ? " (B^T)" : "")} B={format}: {best * 1e3:F2} ms, {gflops:F1} GFLOP/s");
     }
 
     private static void MeasureGpt2(int length, int threads)

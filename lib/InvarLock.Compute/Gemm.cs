@@ -20,9 +20,25 @@ public static class Gemm
         ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
         ComputeEnvironment.Backend.Multiply(true, false, m, n, k, a, Math.Max(m, 1), b, Math.Max(n, 1), c, Math.Max(n, 1), bias, accumulate, threads);
 
-    /// <summary>The general form with explicit transposes and row strides; see <see cref="IGemmBackend.Multiply"/>.</summary>
+    /// <summary>The general form with explicit transposes and row strides; see <see cref="IGemmBackend.Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, Span{float}, int, ReadOnlySpan{float}, bool, int)"/>.</summary>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
         ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
         ComputeEnvironment.Backend.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, bias, accumulate, threads);
+
+    /// <summary><c>C[m,n] = A[m,k]·B[k,n]</c> with B stored as 16-bit floats <c>[k,n]</c> (a Conv1D weight), widened while packing.</summary>
+    public static void MatMul(ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, HalfFormat bFormat, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(false, false, m, n, k, a, Math.Max(k, 1), b, bFormat, Math.Max(n, 1), c, Math.Max(n, 1), bias, accumulate, threads);
+
+    /// <summary><c>C[m,n] = A[m,k]·Bᵀ</c> with B stored as 16-bit floats <c>[n,k]</c> (an <c>nn.Linear</c> weight), widened while packing.</summary>
+    public static void MatMulTransposeB(ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, HalfFormat bFormat, Span<float> c, int m, int k, int n,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(false, true, m, n, k, a, Math.Max(k, 1), b, bFormat, Math.Max(k, 1), c, Math.Max(n, 1), bias, accumulate, threads);
+
+    /// <summary>The general form with a 16-bit float B; see <see cref="IGemmBackend.Multiply(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{ushort}, HalfFormat, int, Span{float}, int, ReadOnlySpan{float}, bool, int)"/>.</summary>
+    public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<ushort> b, HalfFormat bFormat, int ldb, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        ComputeEnvironment.Backend.Multiply(transposeA, transposeB, m, n, k, a, lda, b, bFormat, ldb, c, ldc, bias, accumulate, threads);
 }

@@ -14,6 +14,8 @@ namespace InvarLock.Compute;
 /// parallel phase packs everything (B in column chunks of bounded size), a second computes independent
 /// <see cref="MBlock"/> × <see cref="NTask"/> output tiles, each walking the k-slabs in order — two synchronisation
 /// points per chunk, which keeps multi-threaded calls efficient on busy machines.</para>
+/// <para>B may also be 16-bit floats (F16/BF16): they are widened to float32 while B is packed, so no float32 copy
+/// of B exists beyond the packed chunk, and the arithmetic is the float32 path's.</para>
 /// <para>Determinism: every output element is produced by one micro-kernel call per k-slab, slabs run in increasing k
 /// order, and inside a slab the products are added in increasing k order with one fused multiply-add each. Tile sizes do
 /// not depend on the thread count, so results are bit-identical for any <c>threads</c>.</para>
@@ -72,6 +74,44 @@ public sealed class ManagedGemmBackend : IGemmBackend
             {
                 A = pa, Lda = lda, TransposeA = transposeA,
                 B = pb, Ldb = ldb, TransposeB = transposeB,
+                C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers,
+            };
+            Run(ref job);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>B's 16-bit values are widened inside <c>PackBPanel</c>, straight into the packed panels (at most
+    /// one packed column chunk of float32 exists at a time); the micro-kernel and its order of operations are the
+    /// float32 path's, so the result is bit-identical to widening B first.</remarks>
+    public unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<ushort> b, HalfFormat bFormat, int ldb, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, bool accumulate, int threads)
+    {
+        GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc, bias.Length);
+        if (bFormat is not (HalfFormat.Float16 or HalfFormat.BFloat16))
+        {
+            throw new ArgumentOutOfRangeException(nameof(bFormat), bFormat, "not a half-precision format");
+        }
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        int workers = ComputeEnvironment.ResolveThreads(threads);
+        if ((long)m * n * k < SerialWork)
+        {
+            workers = 1;
+        }
+        fixed (float* pa = a)
+        fixed (ushort* pb = b)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+        {
+            var job = new GemmJob
+            {
+                A = pa, Lda = lda, TransposeA = transposeA,
+                BHalf = pb, BFormat = bFormat, Ldb = ldb, TransposeB = transposeB,
                 C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
                 M = m, N = n, K = k, Accumulate = accumulate, Workers = workers,
             };
@@ -237,6 +277,11 @@ public sealed class ManagedGemmBackend : IGemmBackend
         int j0 = job.J0 + panel * MicroCols;
         int cols = Math.Min(MicroCols, job.N - j0);
         float* dst = BPanel(ref job, p0, kc, panel);
+        if (job.BHalf != null)
+        {
+            PackHalfBPanel(ref job, p0, kc, j0, cols, dst);
+            return;
+        }
         if (!job.TransposeB)
         {
             // B stored k × n: each k gives NR contiguous values.
@@ -276,6 +321,55 @@ public sealed class ManagedGemmBackend : IGemmBackend
                 for (int p = 0; p < kc; p++)
                 {
                     d[p * MicroCols] = src[p];
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    d[p * MicroCols] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary><see cref="PackBPanel"/> for a 16-bit B: the same packed layout, each value widened exactly on the way in.</summary>
+    private static unsafe void PackHalfBPanel(ref GemmJob job, int p0, int kc, int j0, int cols, float* dst)
+    {
+        HalfFormat format = job.BFormat;
+        if (!job.TransposeB)
+        {
+            // B stored k × n: each k gives NR contiguous values.
+            for (int p = 0; p < kc; p++)
+            {
+                ushort* src = job.BHalf + (long)(p0 + p) * job.Ldb + j0;
+                float* d = dst + p * MicroCols;
+                if (cols == MicroCols && Vector256.IsHardwareAccelerated)
+                {
+                    HalfConversions.Widen16(src, d, format);
+                }
+                else
+                {
+                    HalfConversions.WidenRun(src, d, cols, format);
+                    for (int c = cols; c < MicroCols; c++)
+                    {
+                        d[c] = 0f;
+                    }
+                }
+            }
+            return;
+        }
+        // B stored n × k: widen each source row's slab contiguously (vectorised), then scatter it into the panel.
+        float* row = stackalloc float[KBlock];
+        for (int c = 0; c < MicroCols; c++)
+        {
+            float* d = dst + c;
+            if (c < cols)
+            {
+                HalfConversions.WidenRun(job.BHalf + (long)(j0 + c) * job.Ldb + p0, row, kc, format);
+                for (int p = 0; p < kc; p++)
+                {
+                    d[p * MicroCols] = row[p];
                 }
             }
             else
@@ -476,6 +570,9 @@ public sealed class ManagedGemmBackend : IGemmBackend
         public int Lda;
         public bool TransposeA;
         public float* B;
+        /// <summary>B as 16-bit floats (then <see cref="B"/> is null), read in <see cref="BFormat"/>.</summary>
+        public ushort* BHalf;
+        public HalfFormat BFormat;
         public int Ldb;
         public bool TransposeB;
         public float* C;

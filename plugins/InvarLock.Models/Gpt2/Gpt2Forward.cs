@@ -14,9 +14,6 @@ internal sealed class Gpt2Forward
     /// <summary>Vocabulary columns per output-head GEMM.</summary>
     internal const int VocabChunk = 2048;
 
-    /// <summary>Query rows per attention task.</summary>
-    private const int QueryBlock = 64;
-
     private readonly Gpt2Config _config;
     private readonly int _threads;
     private readonly bool _exactGelu;
@@ -28,7 +25,6 @@ internal sealed class Gpt2Forward
     private float[] _proj = [];
     private float[] _ff = [];
     private float[] _logits = [];
-    private float[][] _scores = [];
     private double[] _rowMax = [];
     private double[] _rowSum = [];
     private float[] _target = [];
@@ -156,67 +152,14 @@ internal sealed class Gpt2Forward
         }
     }
 
-    /// <summary>Causal multi-head attention from <see cref="_qkv"/> [T, 3d] into <see cref="_attn"/> [T, d].</summary>
-    /// <remarks>Work is split into (head, query block) tasks; each task only looks at keys up to its block's last query.
-    /// Every task's arithmetic is fixed, so the result does not depend on which worker runs it.</remarks>
+    /// <summary>Causal multi-head attention from <see cref="_qkv"/> [T, 3d] (q, k, v column blocks) into <see cref="_attn"/> [T, d].</summary>
     private void Attention(int t)
-    {
-        int heads = _config.NHead;
-        int blocks = (t + QueryBlock - 1) / QueryBlock;
-        int tasks = heads * blocks;
-        int workers = Math.Min(_threads, tasks);
-        if (workers <= 1)
-        {
-            for (int task = 0; task < tasks; task++)
-            {
-                AttentionTask(t, task, _scores[0]);
-            }
-            return;
-        }
-        int next = 0;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
-        {
-            float[] scratch = _scores[worker];
-            int task;
-            while ((task = Interlocked.Increment(ref next) - 1) < tasks)
-            {
-                AttentionTask(t, task, scratch);
-            }
-        });
-    }
-
-    private void AttentionTask(int t, int task, float[] scores)
     {
         int d = _config.NEmbd;
         int hd = _config.HeadSize;
-        int heads = _config.NHead;
-        int blocks = (t + QueryBlock - 1) / QueryBlock;
-        // Longest blocks first for load balance.
-        int block = blocks - 1 - task / heads;
-        int head = task % heads;
-        int q0 = block * QueryBlock;
-        int rows = Math.Min(QueryBlock, t - q0);
-        int keys = q0 + rows;
-        int ld = 3 * d;
-        ReadOnlySpan<float> qkv = _qkv;
-        ReadOnlySpan<float> q = qkv.Slice(q0 * ld + head * hd);
-        ReadOnlySpan<float> k = qkv.Slice(d + head * hd);
-        ReadOnlySpan<float> v = qkv.Slice(2 * d + head * hd);
-        Span<float> s = scores.AsSpan(0, rows * keys);
-        // S = Q Kᵀ (K stored [keys, hd] with stride 3d).
-        Gemm.Multiply(false, true, rows, keys, hd, q, ld, k, ld, s, keys, threads: 1);
-        float scale = 1f / MathF.Sqrt(hd);
-        for (int r = 0; r < rows; r++)
-        {
-            int valid = q0 + r + 1;
-            Span<float> row = s.Slice(r * keys, keys);
-            Span<float> live = row[..valid];
-            TensorPrimitives.Multiply(live, scale, live);
-            TensorPrimitives.SoftMax(live, live);
-            row[valid..].Clear();
-        }
-        // O = P V into the head's columns of the merged output.
-        Gemm.Multiply(false, false, rows, hd, keys, s, keys, v, ld, _attn.AsSpan(q0 * d + head * hd), d, threads: 1);
+        ReadOnlySpan<float> qkv = _qkv.AsSpan(0, t * 3 * d);
+        CausalAttention.Apply(qkv, 3 * d, qkv[d..], 3 * d, qkv[(2 * d)..], 3 * d, _attn.AsSpan(0, t * d), d,
+            t, _config.NHead, _config.NHead, hd, 1f / MathF.Sqrt(hd), slidingWindow: 0, threads: _threads);
     }
 
     /// <summary>Σ_r [logsumexp(logits_r) − logits_r[token_{r+1}]] with the head applied vocabulary chunk by chunk.</summary>
@@ -303,11 +246,6 @@ internal sealed class Gpt2Forward
         _proj = new float[t * d];
         _ff = new float[t * c.InnerSize];
         _logits = new float[t * Math.Min(VocabChunk, c.VocabSize)];
-        _scores = new float[_threads][];
-        for (int i = 0; i < _threads; i++)
-        {
-            _scores[i] = new float[QueryBlock * t];
-        }
         _rowMax = new double[t];
         _rowSum = new double[t];
         _target = new float[t];
