@@ -142,7 +142,7 @@ public static class TinyGpt2Generator
     }
 
     /// <summary>A per-tensor seed: FNV-1a of the UTF-8 name mixed with the run seed.</summary>
-    private static ulong StreamSeed(int seed, string name)
+    internal static ulong StreamSeed(int seed, string name)
     {
         ulong hash = 0xCBF29CE484222325UL;
         foreach (byte b in Encoding.UTF8.GetBytes(name))
@@ -153,9 +153,12 @@ public static class TinyGpt2Generator
     }
 
     /// <summary>Writes config.json for the options and vocabulary.</summary>
-    public static void WriteConfig(string folder, TinyGpt2Options o, int vocab, int eos)
-    {
-        HfJsonFile.Write(Path.Combine(folder, "config.json"), new Dictionary<string, object?>
+    public static void WriteConfig(string folder, TinyGpt2Options o, int vocab, int eos) =>
+        HfJsonFile.Write(Path.Combine(folder, "config.json"), ConfigValues(o, vocab, eos));
+
+    /// <summary>The config.json entries <see cref="WriteConfig"/> writes.</summary>
+    internal static Dictionary<string, object?> ConfigValues(TinyGpt2Options o, int vocab, int eos) =>
+        new()
         {
             ["activation_function"] = o.ActivationFunction,
             ["architectures"] = new[] { "GPT2LMHeadModel" },
@@ -184,8 +187,7 @@ public static class TinyGpt2Generator
             ["transformers_version"] = TransformersVersion,
             ["use_cache"] = true,
             ["vocab_size"] = vocab,
-        });
-    }
+        };
 
     /// <summary>Writes tokenizer_config.json and special_tokens_map.json.</summary>
     public static void WriteTokenizerConfigs(string folder, TinyGpt2Options o)
