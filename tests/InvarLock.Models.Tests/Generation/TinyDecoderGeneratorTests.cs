@@ -225,7 +225,7 @@ public sealed class TinyDecoderGeneratorTests : IDisposable
             for (int i = 0; i < full.Length; i++)
             {
                 float rounded = dtype == SafetensorsDType.BF16
-                    ? BitConverter.UInt32BitsToSingle((uint)FloatConversions.ToBFloat16Bits(full[i]) << 16)
+                    ? BitConverter.UInt32BitsToSingle((uint)InvarLock.Compute.HalfConversions.ToBFloat16Bits(full[i]) << 16)
                     : (float)(Half)full[i];
                 Assert.Equal(rounded, stored[i]);
                 changed += rounded != full[i] ? 1 : 0;
