@@ -15,12 +15,12 @@ internal static class EvaluateCommand
 {
     public static Command Create(IServiceProvider services, CliConsole console)
     {
-        Option<DirectoryInfo?> baseline = new("--baseline") { Description = "Baseline checkpoint folder (Hugging Face layout)" };
+        Option<string?> baseline = new("--baseline") { Description = "Baseline checkpoint folder (Hugging Face layout), or org/name[@revision] from the local Hugging Face cache" };
         Option<FileInfo?> baselineReport = new("--baseline-report")
         {
             Description = "Reuse this report's baseline windows and per-window losses (its dataset and window settings become the defaults)",
         };
-        Option<DirectoryInfo?> subject = new("--subject") { Description = "Subject checkpoint folder: the edited model you bring" };
+        Option<string?> subject = new("--subject") { Description = "Subject checkpoint folder (or org/name[@revision] from the local Hugging Face cache): the edited model you bring" };
         Option<string?> edit = new("--edit") { Description = "Make the subject by applying this edit to a copy of the baseline (noop, quant_rtn)" };
         Option<string[]> editParam = new("--edit-param") { Description = "Edit parameter KEY=VALUE (repeatable), e.g. scope=attn", AllowMultipleArgumentsPerToken = false };
         Option<string> dataset = new("--dataset") { Description = "Dataset provider: synthetic or local_text", DefaultValueFactory = _ => "synthetic" };
@@ -49,7 +49,7 @@ internal static class EvaluateCommand
             IReadOnlyDictionary<string, string?> environment = CliEnvironment.Of(services);
             bool isDemo = parse.GetValue(demo);
             string outDir = Path.GetFullPath(parse.GetValue(output)!.FullName);
-            string? baselineDir = parse.GetValue(baseline)?.FullName;
+            string? baselineDir = parse.GetValue(baseline);
             string? editName = parse.GetValue(edit);
             if (isDemo)
             {
@@ -73,7 +73,7 @@ internal static class EvaluateCommand
             var request = new EvaluationRequest
             {
                 BaselinePath = baselineDir,
-                SubjectPath = parse.GetValue(subject)?.FullName,
+                SubjectPath = parse.GetValue(subject),
                 EditName = editName,
                 EditParameters = EditParameters(parse.GetValue(editParam) ?? []),
                 Adapter = parse.GetValue(adapter),

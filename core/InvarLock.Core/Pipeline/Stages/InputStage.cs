@@ -12,8 +12,9 @@ internal static class InputStage
 {
     public static CheckedInputs Run(EvaluationRequest request, RunSetup setup, RunContext context)
     {
-        string baselinePath = FullFolder(request.BaselinePath, "--baseline", "baseline");
-        string? subjectPath = request.SubjectPath is null ? null : FullFolder(request.SubjectPath, "--subject", "subject");
+        Func<string, string?> environment = request.Environment ?? System.Environment.GetEnvironmentVariable;
+        string baselinePath = FullFolder(request.BaselinePath, "--baseline", "baseline", environment);
+        string? subjectPath = request.SubjectPath is null ? null : FullFolder(request.SubjectPath, "--subject", "subject", environment);
         IModelAdapter adapter = context.Use(ChooseAdapter(context.Registry, request.Adapter, baselinePath, "baseline", request), PluginKind.Adapter);
         IModelAdapter? subjectAdapter = subjectPath is null ? null
             : ChooseAdapter(context.Registry, request.Adapter ?? adapter.Descriptor.Name, subjectPath, "subject", request);
@@ -31,9 +32,15 @@ internal static class InputStage
                 + "no code from the folder is ever executed)")
             : adapter;
 
-    private static string FullFolder(string path, string option, string side)
+    /// <summary>The folder <paramref name="path"/> names: a local folder when one exists, else a Hugging Face cache
+    /// snapshot when the path has the shape <c>org/name[@revision]</c> (<see cref="HubCache"/>).</summary>
+    private static string FullFolder(string path, string option, string side, Func<string, string?> environment)
     {
         string full = Path.GetFullPath(path);
+        if (!Directory.Exists(full) && HubCache.LooksLikeReference(path))
+        {
+            return HubCache.Resolve(path, environment, option);
+        }
         if (!Directory.Exists(full))
         {
             throw new InvarLockException(ErrorCodes.MissingFile, $"{full}: {side} folder ({option}) not found");
