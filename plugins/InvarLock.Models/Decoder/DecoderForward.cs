@@ -116,7 +116,7 @@ internal sealed class DecoderForward
         if (c.Position == PositionKind.Learned && t > c.MaxPositions)
         {
             throw new InvarLockException(ErrorCodes.Usage, string.Create(CultureInfo.InvariantCulture,
-                $"{c.ModelType}: window {windowIndex} has {t} tokens; the model supports at most {c.MaxPositions} positions"));
+                $"{c.ModelType}: window {windowIndex} has {t} tokens; the model supports at most {c.MaxPositions} (n_positions)"));
         }
         foreach (int id in tokens)
         {

@@ -6,7 +6,7 @@ namespace InvarLock.Models.Decoder;
 
 /// <summary>A causal decoder of any supported family (Hugging Face layout) evaluated on the CPU with
 /// <c>InvarLock.Compute</c>. Weights stay in their stored form (half precision stays half); compute is float32.</summary>
-internal sealed class DecoderModel : IModel
+public sealed class DecoderModel : IModel
 {
     private readonly TensorStore _weights;
     private readonly List<ModuleInfo> _modules;
@@ -49,6 +49,11 @@ internal sealed class DecoderModel : IModel
         };
         _forward = new DecoderForward(config, _modules, Threads);
     }
+
+    /// <summary>A GPT-2 over <paramref name="weights"/> (taken over): for benchmarks and tools that build weights in memory.</summary>
+    /// <exception cref="InvarLockException"><see cref="ErrorCodes.MalformedConfig"/> or <see cref="ErrorCodes.ShapeMismatch"/>.</exception>
+    public static DecoderModel FromGpt2(Gpt2.Gpt2Config config, TensorStore weights, ITokenizer tokenizer, int threads = 0) =>
+        new(Gpt2Family.FromGpt2Config(config), weights, tokenizer, threads);
 
     /// <summary>The architecture this model was built from.</summary>
     internal DecoderConfig Config { get; }
