@@ -22,7 +22,7 @@ public class Perf_Gpt2Forward
     public void Setup()
     {
         _model = BenchmarkModels.CreateGpt2(BenchmarkModels.Gpt2Small, Threads);
-        _windows = [BenchmarkModels.RandomTokens(Length, _model.Config.VocabSize, seed: 7)];
+        _windows = [BenchmarkModels.RandomTokens(Length, _model.Description.VocabSize, seed: 7)];
     }
 
     [GlobalCleanup]
