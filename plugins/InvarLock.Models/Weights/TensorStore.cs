@@ -146,6 +146,7 @@ public sealed unsafe class TensorStore : IParameterStore, IDisposable
         }
         float[] widened = new float[checked((int)e.Count)];
         View(e).Widen(0, widened);
+        ReleaseMapped(e);
         e.Current = new Storage { Floats = widened };
         e.Shared = false;
         return widened;
@@ -179,10 +180,21 @@ public sealed unsafe class TensorStore : IParameterStore, IDisposable
         {
             ushort[] copy = new ushort[checked((int)e.Count)];
             View(e).Halves.CopyTo(copy);
+            ReleaseMapped(e);
             e.Current = new Storage { Halves = copy, Format = s.Format, IsHalf = true };
             e.Shared = false;
         }
         HalfConversions.Narrow(source, e.Current.Format, e.Current.Halves.AsSpan(checked((int)offset), source.Length));
+    }
+
+    /// <summary>Once a mapped tensor has its own copy, its pages of the file mapping leave the resident set.</summary>
+    private static void ReleaseMapped(Entry e)
+    {
+        Storage s = e.Current;
+        if (s.Pointer is not null)
+        {
+            MappedPages.Release(s.Pointer, e.Count * (s.IsHalf ? 2 : 4));
+        }
     }
 
     /// <summary>The tensor in its current form, for the kernels.</summary>
