@@ -15,6 +15,7 @@ internal static class QuickMeasurement
         switch (args.Length > 0 ? args[0] : "")
         {
             case "make-gpt2-small": return Gpt2SmallCheckpoint.Run(args[1..]);
+            case "make-llama": return LlamaCheckpoint.Run(args[1..]);
             case "eval": return CheckpointThroughput.Run(args[1..]);
             case "guard-fraction": return GuardFraction.Run(args[1..]);
             case "guard-profile": return GuardProfile.Run(args[1..]);
