@@ -229,23 +229,26 @@ internal sealed class SpectralGuard : GuardBase<SpectralOptions>
         return new GuardOutcome(passed, action, violations, metrics, details);
     }
 
-    /// <summary>Measures every in-scope module whose weight is 2-D (tied weights are measured once).</summary>
+    /// <summary>Measures every in-scope module (<see cref="SpectralFamilies.InScope"/>, by role) whose weight is 2-D (tied
+    /// weights are measured once). Weights are read with <see cref="IParameterStore.Read"/> into one reused tensor-sized
+    /// buffer, so a half-precision checkpoint is never widened in place.</summary>
     internal static List<MatrixMeasure> Measure(IModel model, SpectralOptions o, CancellationToken cancellationToken)
     {
         var cache = new Dictionary<string, (double Sigma, double StableRank, double Collapse)>(StringComparer.Ordinal);
         var result = new List<MatrixMeasure>();
         var modules = new List<ModuleInfo>(model.Modules);
         modules.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        float[]? buffer = null;
         foreach (ModuleInfo m in modules)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!model.Parameters.TryGet(m.WeightName, out ParameterInfo info) || info.Shape.Count != 2 || !SpectralFamilies.InScope(m.Name, o.Scope))
+            if (!model.Parameters.TryGet(m.WeightName, out ParameterInfo info) || info.Shape.Count != 2 || !SpectralFamilies.InScope(m, o.Scope))
             {
                 continue;
             }
             if (!cache.TryGetValue(m.WeightName, out var measured))
             {
-                ReadOnlySpan<float> w = model.Parameters.GetSpan(m.WeightName);
+                ReadOnlySpan<float> w = TensorReads.ReadWhole(model.Parameters, info, ref buffer);
                 int rows = info.Shape[0];
                 int cols = info.Shape[1];
                 double sigma = PowerIteration.TopSingularValue(w, rows, cols, o.EstimatorIters, o.EstimatorInit);
@@ -259,7 +262,7 @@ internal sealed class SpectralGuard : GuardBase<SpectralOptions>
                 measured = (sigma, stableRank, collapse);
                 cache[m.WeightName] = measured;
             }
-            result.Add(new MatrixMeasure(m.Name, SpectralFamilies.Classify(m.Name, m.Kind), measured.Sigma, measured.StableRank, measured.Collapse));
+            result.Add(new MatrixMeasure(m.Name, SpectralFamilies.Classify(m), measured.Sigma, measured.StableRank, measured.Collapse));
         }
         return result;
     }
