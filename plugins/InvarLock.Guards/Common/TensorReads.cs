@@ -34,24 +34,4 @@ internal static class TensorReads
             ArrayPool<float>.Shared.Return(buffer);
         }
     }
-
-    /// <summary>Reads the whole of <paramref name="info"/> into <paramref name="buffer"/> (grown when too small, reused
-    /// otherwise: one tensor-sized float buffer at a time) and returns its elements.</summary>
-    /// <exception cref="InvalidOperationException">The tensor has more elements than one array can hold.</exception>
-    public static ReadOnlySpan<float> ReadWhole(IParameterStore store, ParameterInfo info, ref float[]? buffer)
-    {
-        long n = info.ElementCount;
-        if (n > Array.MaxLength)
-        {
-            throw new InvalidOperationException($"parameter {info.Name} has {n} elements, more than one buffer can hold");
-        }
-        if (buffer is null || buffer.Length < n)
-        {
-            buffer = null;
-            buffer = new float[n];
-        }
-        Span<float> span = buffer.AsSpan(0, (int)n);
-        store.Read(info.Name, 0, span);
-        return span;
-    }
 }
