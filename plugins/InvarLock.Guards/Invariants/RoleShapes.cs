@@ -17,8 +17,8 @@ internal sealed record RoleShapeProblem(string? Module, string Message);
 /// gate-up <c>[2·I, d]</c> (rows gate; up); down <c>[d, I]</c>; output head <c>[·, d]</c>. A Linear weight is stored
 /// <c>[out, in]</c>, a Conv1D weight <c>[in, out]</c>. Embeddings are <c>[rows, d]</c> (their rows are the
 /// <c>tokenizer_mismatch</c> check's business); block norms and the final norm have <c>[d]</c> weights (and biases),
-/// per-head query/key norms <c>[hd]</c>. A bias has one value per output. Block modules carry a layer index in
-/// <c>[0, layers)</c>, and the heads divide evenly into key/value groups.</para>
+/// per-head query/key norms <c>[hd]</c>. A bias has one value per output. Modules inside the blocks carry a layer index
+/// in <c>[0, layers)</c>, and the heads divide evenly into key/value groups.</para>
 /// <para>Non-finite values in any tensor (norm weights included) are the guard's <c>non_finite_tensor</c> check.</para>
 /// </remarks>
 internal static class RoleShapes
@@ -43,7 +43,7 @@ internal static class RoleShapes
         int inter = desc.IntermediateSize;
         foreach (ModuleInfo m in model.Modules)
         {
-            if (m.Layer >= desc.Layers || (m.Layer < 0 && IsBlockRole(m.Role)))
+            if (IsBlockRole(m.Role) && (m.Layer < 0 || m.Layer >= desc.Layers))
             {
                 problems.Add(new RoleShapeProblem(m.Name, $"module {m.Name} ({m.Role}) has layer index {m.Layer}, outside [0, {desc.Layers})"));
             }
@@ -98,14 +98,10 @@ internal static class RoleShapes
     private static bool IsBlockRole(ModuleRole role) => role is not (ModuleRole.TokenEmbedding or ModuleRole.PositionEmbedding
         or ModuleRole.FinalNorm or ModuleRole.OutputHead);
 
-    /// <summary>A linear layer's weight, oriented by its kind, and its bias.</summary>
+    /// <summary>A projection's weight, oriented by its kind, and its bias.</summary>
     private static void Linear(IModel model, ModuleInfo m, int? outputs, int? inputs, List<RoleShapeProblem> problems)
     {
-        if (m.Kind is not (ModuleKind.Linear or ModuleKind.Conv1D))
-        {
-            problems.Add(new RoleShapeProblem(m.Name, $"module {m.Name} ({m.Role}) is a {m.Kind}, expected Linear or Conv1D"));
-            return;
-        }
+        // Only a Conv1D weight is stored [in, out]; anything else (Linear, or a tied head declared as an embedding) is [out, in].
         bool conv = m.Kind == ModuleKind.Conv1D;
         ParameterInfo? w = conv ? Matrix(model, m, inputs, outputs, problems) : Matrix(model, m, outputs, inputs, problems);
         if (w is not null)

@@ -172,4 +172,32 @@ public class RoleAwareGuardsTests
         GuardOutcome o = guard.Validate(GuardHarness.Context(model));
         Assert.Equal("true", o.Details!["current_checks"]!["profile::rope_rotary_embedding"]!.ToJsonString());
     }
+
+    [Fact]
+    public void RoleShapes_Gpt2ConvStoredTransposed_IsFlagged()
+    {
+        var model = new FakeModel();
+        model.SetParameter("transformer.h.0.mlp.c_fc.weight", [64, 16], new float[64 * 16]);
+        RoleShapeProblem p = Assert.Single(RoleShapes.Check(model));
+        Assert.Equal("transformer.h.0.mlp.c_fc", p.Module);
+        Assert.Contains("has shape [64, 16], expected [16, *]", p.Message);
+    }
+
+    [Fact]
+    public void RoleShapes_BlockModuleOutsideTheLayers_IsFlagged()
+    {
+        var model = new FakeModel(FakeModelLayout.Phi3, layers: 2);
+        int i = model.ModuleList.FindIndex(m => m.Role == ModuleRole.Down && m.Layer == 1);
+        model.ModuleList[i] = model.ModuleList[i] with { Layer = 2 };
+        RoleShapeProblem p = Assert.Single(RoleShapes.Check(model));
+        Assert.Contains("layer index 2, outside [0, 2)", p.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void RoleShapes_ConsistentModels_HaveNoProblems(FakeModelLayout layout)
+    {
+        Assert.Empty(RoleShapes.Check(new FakeModel(layout, heads: 4, keyValueHeads: 4)));
+        Assert.Empty(RoleShapes.Check(new FakeModel(layout, heads: 4, keyValueHeads: 1)));
+    }
 }
