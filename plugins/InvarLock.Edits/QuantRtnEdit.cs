@@ -7,8 +7,13 @@ namespace InvarLock.Edits;
 
 /// <summary>Symmetric per-output-channel round-to-nearest int8 quantize-dequantize of attention and MLP weight matrices.</summary>
 /// <remarks>
-/// <para>Targets are the model's Linear and Conv1D modules of family <c>attn</c> and/or <c>ffn</c> (per <c>scope</c>),
-/// in execution order. Embeddings, norms and the (tied) output head are never touched.</para>
+/// <para>Targets are selected by role: the Linear and Conv1D modules whose <see cref="ModuleInfo.Role"/> is an attention
+/// projection (q, k, v, fused qkv, output; family <c>attn</c>) and/or an MLP projection (gate, up, fused gate-up, down;
+/// family <c>ffn</c>), per <c>scope</c>, in execution order. Embeddings, norms and the output head (tied or not) are never
+/// touched.</para>
+/// <para>Fused projections (GPT-2 <c>c_attn</c>, Phi-3 <c>qkv_proj</c> and <c>gate_up_proj</c>) are quantized as stored:
+/// every output channel of a fused matrix belongs to exactly one of its parts (q, k or v; gate or up), so per-channel
+/// quantization of the fused matrix gives exactly the values quantizing the parts separately would.</para>
 /// <para>Each output channel gets its own scale s = max(|w|)/127; values become round-half-even(w/s)·s. For
 /// <see cref="ModuleKind.Linear"/> (stored [out, in]) a channel is a row; for <see cref="ModuleKind.Conv1D"/>
 /// (stored [in, out]) it is a column. (The Python reference quantizes per stored row, which for GPT-2 means per
@@ -40,9 +45,9 @@ public sealed class QuantRtnEdit : IEdit, IEditPolicyAdjustments
             }
             bool inScope = options.Scope switch
             {
-                "ffn" => m.Family == "ffn",
-                "attn" => m.Family == "attn",
-                _ => m.Family is "ffn" or "attn",
+                "ffn" => m.Family == ModuleRoles.Ffn,
+                "attn" => m.Family == ModuleRoles.Attention,
+                _ => ModuleRoles.IsBlockProjection(m.Role),
             };
             if (inScope)
             {

@@ -9,10 +9,11 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Guards.Invariants;
 
 /// <summary>The <c>invariants</c> guard (guards.md §2): captures the baseline's structure and checks the subject for
-/// non-finite weights, missing norms, changed vocabulary sizes, changed tying, parameter counts and structure hash.</summary>
+/// non-finite weights, per-role shapes that contradict the description (<see cref="RoleShapes"/>), missing norms, changed
+/// vocabulary sizes, changed tying, parameter counts and structure hash.</summary>
 /// <remarks>The chain runs it first and last; each instance prepares and validates on its own.
 /// Decision (§2.3): fatal findings fail with <c>on_fail</c> (abort when <c>on_fail</c> is warn); warnings alone pass with
-/// Warn unless <c>on_fail</c> is rollback/abort. Fatal: non-finite tensors, vocabulary mismatches, and in strict mode also
+/// Warn unless <c>on_fail</c> is rollback/abort. Fatal: non-finite tensors, shape mismatches, vocabulary mismatches, and in strict mode also
 /// missing norms and changed invariants. Validation without a successful preparation aborts (<see cref="GuardBase{TPolicy}"/>).</remarks>
 internal sealed class InvariantsGuard : GuardBase<InvariantsOptions>
 {
@@ -20,6 +21,7 @@ internal sealed class InvariantsGuard : GuardBase<InvariantsOptions>
     internal const string NormMissing = "layer_norm_missing";
     internal const string TokenizerMismatch = "tokenizer_mismatch";
     internal const string InvariantViolation = "invariant_violation";
+    internal const string ShapeMismatch = "shape_mismatch";
 
     private SortedDictionary<string, JsonNode?>? _baseline;
     private IReadOnlyList<string> _profileChecks = [];
@@ -54,7 +56,7 @@ internal sealed class InvariantsGuard : GuardBase<InvariantsOptions>
         var warnings = new List<(GuardViolation V, JsonObject J)>();
         void Add(string type, string message, string? module, double? value, JsonObject extra)
         {
-            bool isFatal = type is NonFinite or TokenizerMismatch || (policy.StrictMode && type is NormMissing or InvariantViolation);
+            bool isFatal = type is NonFinite or TokenizerMismatch or ShapeMismatch || (policy.StrictMode && type is NormMissing or InvariantViolation);
             extra["type"] = type;
             extra["severity"] = isFatal ? "fatal" : "warning";
             extra["message"] = message;
@@ -69,13 +71,20 @@ internal sealed class InvariantsGuard : GuardBase<InvariantsOptions>
         int nonFiniteTensors = 0;
         foreach (ParameterInfo p in model.Parameters.All)
         {
-            long bad = FiniteCheck.CountNonFinite(model.Parameters.GetSpan(p.Name));
+            long bad = 0;
+            TensorReads.ForEachChunk(model.Parameters, p.Name, p.ElementCount, (chunk, _) => bad += FiniteCheck.CountNonFinite(chunk));
             if (bad > 0)
             {
                 nonFiniteTensors++;
                 Add(NonFinite, $"parameter {p.Name} has {bad} non-finite values (NaN or infinity)", "parameter::" + p.Name, bad,
                     new JsonObject { ["count"] = bad });
             }
+        }
+
+        // 1b. Per-role shapes against the description (query/key/value heads, head width, MLP width).
+        foreach (RoleShapeProblem problem in RoleShapes.Check(model))
+        {
+            Add(ShapeMismatch, problem.Message, problem.Module, null, []);
         }
 
         // 2. Norm layers that disappeared.

@@ -6,9 +6,12 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Guards.Invariants;
 
 /// <summary>Captures a model's structural invariants as named JSON values (guards.md §2.2).</summary>
-/// <remarks>Keys: <c>parameter_count</c>, <c>layer_norm_paths</c> (LayerNorm and RMSNorm modules — our port tracks RMSNorm too),
-/// <c>embedding_vocab_sizes</c>, <c>config_vocab_size</c>, <c>weight_tying</c> (+ <c>weight_tying_arches</c>),
-/// <c>structure_hash</c> (first 16 hex of SHA-256 over the sorted <c>name:Kind</c> lines) and <c>profile::&lt;check&gt;</c>.</remarks>
+/// <remarks>Keys: <c>parameter_count</c>, <c>layer_norm_paths</c> (every module whose role is a norm — LayerNorm and
+/// RMSNorm alike; the reference tracked LayerNorm only), <c>embedding_vocab_sizes</c> (rows of the token and position
+/// embeddings), <c>config_vocab_size</c>, <c>weight_tying</c> (+ <c>weight_tying_arches</c>, keyed by the architecture:
+/// whether the <see cref="ModuleRole.OutputHead"/> shares the <see cref="ModuleRole.TokenEmbedding"/>'s weight),
+/// <c>structure_hash</c> (first 16 hex of SHA-256 over the sorted <c>name:Kind</c> lines) and <c>profile::&lt;check&gt;</c>.
+/// Modules are selected by <see cref="ModuleInfo.Role"/>, never by name.</remarks>
 internal static class StructureCapture
 {
     public const string ParameterCount = "parameter_count";
@@ -19,13 +22,6 @@ internal static class StructureCapture
     public const string WeightTyingArches = "weight_tying_arches";
     public const string StructureHash = "structure_hash";
 
-    private static readonly (string Arch, string Embedding, string Head)[] TyingPairs =
-    [
-        ("bert", "bert.embeddings.word_embeddings", "cls.predictions.decoder"),
-        ("embed_tokens", "model.embed_tokens", "lm_head"),
-        ("gpt2", "transformer.wte", "lm_head"),
-    ];
-
     /// <summary>The default profile checks of an architecture.</summary>
     public static IReadOnlyList<string> DefaultProfileChecks(ModelDescription description)
     {
@@ -34,7 +30,7 @@ internal static class StructureCapture
         {
             return ["mlm_mask_alignment"];
         }
-        if (arch is "llama" or "mistral" or "mixtral" or "qwen" or "qwen2" or "yi")
+        if (arch is "llama" or "mistral" or "mixtral" or "qwen" or "qwen2" or "qwen3" or "yi")
         {
             return ["rope_rotary_embedding"];
         }
@@ -53,19 +49,27 @@ internal static class StructureCapture
 
         var norms = new List<string>();
         var vocab = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var byName = new Dictionary<string, ModuleInfo>(StringComparer.Ordinal);
         var lines = new List<string>(model.Modules.Count);
+        ModuleInfo? tokenEmbedding = null;
+        ModuleInfo? outputHead = null;
         foreach (ModuleInfo m in model.Modules)
         {
-            byName[m.Name] = m;
             lines.Add($"{m.Name}:{m.Kind}");
-            if (m.Kind is ModuleKind.LayerNorm or ModuleKind.RmsNorm)
+            if (ModuleRoles.IsNorm(m.Role))
             {
                 norms.Add(m.Name);
             }
-            if (m.Kind == ModuleKind.Embedding && model.Parameters.TryGet(m.WeightName, out ParameterInfo w) && w.Shape.Count >= 1)
+            if (m.Family == ModuleRoles.Embedding && model.Parameters.TryGet(m.WeightName, out ParameterInfo w) && w.Shape.Count >= 1)
             {
                 vocab[m.Name] = w.Shape[0];
+            }
+            if (m.Role == ModuleRole.TokenEmbedding)
+            {
+                tokenEmbedding ??= m;
+            }
+            else if (m.Role == ModuleRole.OutputHead)
+            {
+                outputHead ??= m;
             }
         }
         norms.Sort(StringComparer.Ordinal);
@@ -81,24 +85,14 @@ internal static class StructureCapture
         }
         checks[ConfigVocabSize] = model.Description.VocabSize;
 
-        var flags = new JsonObject();
-        bool allTied = true;
-        foreach ((string arch, string embedding, string head) in TyingPairs)
+        if (tokenEmbedding is not null)
         {
-            if (!byName.TryGetValue(embedding, out ModuleInfo? emb))
-            {
-                continue;
-            }
-            bool tied = byName.TryGetValue(head, out ModuleInfo? h)
-                ? string.Equals(h.WeightName, emb.WeightName, StringComparison.Ordinal)
+            // A tied head either has no module of its own (the description says it is tied) or names the embedding's weight.
+            bool tied = outputHead is not null
+                ? string.Equals(outputHead.WeightName, tokenEmbedding.WeightName, StringComparison.Ordinal)
                 : model.Description.TiedEmbeddings;
-            flags[arch] = tied;
-            allTied &= tied;
-        }
-        if (flags.Count > 0)
-        {
-            checks[WeightTying] = allTied;
-            checks[WeightTyingArches] = flags;
+            checks[WeightTying] = tied;
+            checks[WeightTyingArches] = new JsonObject { [model.Description.Architecture] = tied };
         }
         else
         {
@@ -111,23 +105,24 @@ internal static class StructureCapture
 
         foreach (string check in profileChecks)
         {
-            checks["profile::" + check] = EvaluateProfileCheck(model, byName, check);
+            checks["profile::" + check] = EvaluateProfileCheck(model, check);
         }
         return checks;
     }
 
-    private static bool EvaluateProfileCheck(IModel model, Dictionary<string, ModuleInfo> byName, string check)
+    private static bool EvaluateProfileCheck(IModel model, string check)
     {
         string arch = model.Description.Architecture.ToLowerInvariant();
         switch (check)
         {
             case "mlm_mask_alignment":
-                return arch.Contains("bert", StringComparison.Ordinal) || byName.ContainsKey("cls.predictions.decoder");
+                return arch.Contains("bert", StringComparison.Ordinal) || model.Description.Objective == "mlm";
             case "rope_rotary_embedding":
             case "rotary_embedding":
-                // Rotary position embeddings have no parameters; a LLaMA-style model is recognised by having no
-                // position-embedding table next to model.embed_tokens.
-                return byName.ContainsKey("model.embed_tokens") && !byName.Keys.Any(n => n.Contains("position", StringComparison.Ordinal) || n.EndsWith(".wpe", StringComparison.Ordinal));
+                // Rotary position embeddings have no parameters: the description says so, or the model has a token
+                // embedding and no position-embedding table.
+                return model.Description.PositionKind == "rotary"
+                    || (HasRole(model, ModuleRole.TokenEmbedding) && !HasRole(model, ModuleRole.PositionEmbedding));
             case "causal_masking":
             case "causal":
                 return model.Description.Objective == "causal"
@@ -135,5 +130,17 @@ internal static class StructureCapture
             default:
                 return true;
         }
+    }
+
+    private static bool HasRole(IModel model, ModuleRole role)
+    {
+        foreach (ModuleInfo m in model.Modules)
+        {
+            if (m.Role == role)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

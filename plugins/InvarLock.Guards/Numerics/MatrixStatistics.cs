@@ -35,25 +35,12 @@ internal static class MatrixStatistics
         {
             return default;
         }
-        double[] rowSq = new double[rows];
-        double[] colSq = new double[cols];
-        for (int i = 0; i < rows; i++)
-        {
-            ReadOnlySpan<float> row = w.Slice(i * cols, cols);
-            double rs = 0.0;
-            for (int j = 0; j < cols; j++)
-            {
-                double x = row[j];
-                double x2 = x * x;
-                rs += x2;
-                colSq[j] += x2;
-            }
-            rowSq[i] = rs;
-        }
-        (double rMin, double rMed, double rMax) = Summarise(rowSq);
-        (double cMin, double cMed, double cMax) = Summarise(colSq);
-        return new NormExtrema(rMin, rMed, rMax, cMin, cMed, cMax);
+        var acc = new MatrixNormAccumulator(rows, cols);
+        acc.Add(w[..(rows * cols)], 0);
+        return acc.Extrema();
     }
+
+    internal static (double Min, double Median, double Max) SummariseSquares(double[] squares) => Summarise(squares);
 
     private static (double Min, double Median, double Max) Summarise(double[] squares)
     {

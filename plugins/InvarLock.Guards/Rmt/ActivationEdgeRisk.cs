@@ -22,45 +22,26 @@ internal static class ActivationEdgeRisk
         return risk is { } r ? (r.Risk, r.Sigma, r.MarchenkoPasturEdge) : null;
     }
 
-    /// <summary>Modules the RMT guard taps: every Embedding and LayerNorm, and linear layers whose names mark them as
-    /// attention, MLP or routing projections.</summary>
-    public static bool IsTapped(ModuleInfo module)
+    /// <summary>Modules the RMT guard taps, by role (guards.md §4.3 restated on roles): the token and position embeddings,
+    /// the residual-stream norms (attention, MLP and final norm — RMSNorm as well as LayerNorm, so LLaMA-family models are
+    /// tapped like GPT-2; the reference hooked LayerNorm only), and every attention and MLP projection (q, k, v, fused qkv,
+    /// output, gate, up, fused gate-up, down). Not tapped: the output head (as in the reference) and the per-head
+    /// query/key norms (Qwen3), which act inside attention on what the query and key taps already see.</summary>
+    public static bool IsTapped(ModuleInfo module) => module.Role switch
     {
-        switch (module.Kind)
-        {
-            case ModuleKind.Embedding:
-            case ModuleKind.LayerNorm:
-                return true;
-            case ModuleKind.Linear:
-            case ModuleKind.Conv1D:
-                string n = module.Name.ToLowerInvariant();
-                return n.EndsWith(".attn.c_attn", StringComparison.Ordinal) || n.EndsWith(".attn.c_proj", StringComparison.Ordinal)
-                    || n.EndsWith(".mlp.c_fc", StringComparison.Ordinal) || n.EndsWith(".mlp.c_proj", StringComparison.Ordinal)
-                    || Spectral.SpectralFamilies.ContainsAny(n, "attn", "attention", "mlp", "ffn", "router", "expert", "moe", "gate", "gating", "switch");
-            default:
-                return false;
-        }
-    }
+        ModuleRole.TokenEmbedding or ModuleRole.PositionEmbedding => true,
+        ModuleRole.AttentionNorm or ModuleRole.MlpNorm or ModuleRole.FinalNorm => true,
+        _ => ModuleRoles.IsBlockProjection(module.Role),
+    };
 
-    /// <summary>RMT family: attn, ffn (including routers and experts), embed, or other (guards.md §4.3).</summary>
-    public static string Family(string name)
+    /// <summary>RMT family of a tapped module: <c>attn</c>, <c>ffn</c> (gate included) and <c>embed</c> from
+    /// <see cref="ModuleRoles.FamilyOf"/>; the norms are <c>other</c>, as the reference classifies GPT-2's <c>ln_1</c>,
+    /// <c>ln_2</c> and <c>ln_f</c> (its ε table has no norm family).</summary>
+    public static string Family(ModuleInfo module) => module.Family switch
     {
-        string n = name.ToLowerInvariant();
-        if (Spectral.SpectralFamilies.ContainsAny(n, "attn", "attention", "self_attn"))
-        {
-            return "attn";
-        }
-        if (Spectral.SpectralFamilies.ContainsAny(n, "router", "routing", "gate", "gating", "dispatch", "switch",
-            "experts", "expert", "moe", "mixture_of_experts", "mlp", "ffn", "c_fc", "feed_forward"))
-        {
-            return "ffn";
-        }
-        if (Spectral.SpectralFamilies.ContainsAny(n, "embed", "wte", "wpe"))
-        {
-            return "embed";
-        }
-        return "other";
-    }
+        ModuleRoles.Attention or ModuleRoles.Ffn or ModuleRoles.Embedding => module.Family,
+        _ => ModuleRoles.Other,
+    };
 
     /// <summary>Window indices to sample: evenly spaced <c>round(i·(n−1)/(k−1))</c> (banker's rounding), first k, or last k.</summary>
     public static IReadOnlyList<int> SampleIndices(int available, int count, string policy)

@@ -227,7 +227,7 @@ internal sealed class RmtGuard : GuardBase<RmtOptions>
             if (ActivationEdgeRisk.IsTapped(m))
             {
                 names.Add(m.Name);
-                familyOf[m.Name] = ActivationEdgeRisk.Family(m.Name);
+                familyOf[m.Name] = ActivationEdgeRisk.Family(m);
             }
         }
         if (names.Count == 0)

@@ -2,74 +2,41 @@ using InvarLock.Sdk.Models;
 
 namespace InvarLock.Guards.Spectral;
 
-/// <summary>Family classification and scope selection of weight matrices for the spectral guard (guards.md §3.3, §3.4, §6).</summary>
+/// <summary>Family classification and scope selection of weight matrices for the spectral guard (guards.md §3.3, §3.4, §6),
+/// by <see cref="ModuleInfo.Role"/> — never by tensor name.</summary>
+/// <remarks>
+/// <para>The family is <see cref="ModuleRoles.FamilyOf"/>: attention projections (q, k, v, fused qkv, output) are
+/// <c>attn</c>; MLP projections (gate, up, fused gate-up, down) are <c>ffn</c> — unlike the reference, LLaMA's
+/// <c>gate_proj</c> is ffn, not router (DESIGN.md); embeddings are <c>embed</c>; an untied output head is <c>other</c>.
+/// Norms never reach the guard (their weights are 1-D). The role vocabulary has no mixture-of-experts roles, so the
+/// reference's <c>router</c> and <c>expert_ffn</c> families do not occur; their names stay because policies may still give
+/// them a cap.</para>
+/// <para>A fused projection (GPT-2 <c>c_attn</c>, Phi-3 <c>qkv_proj</c> and <c>gate_up_proj</c>) is measured as the one
+/// matrix the checkpoint stores, in its family, as the reference measures <c>c_attn</c>. z-scores are cross-sectional within
+/// a family of one model, where every layer is fused the same way, so the per-family caps keep their meaning; a fused
+/// matrix's σ is at least that of each of its stacked parts.</para>
+/// </remarks>
 internal static class SpectralFamilies
 {
-    public const string Ffn = "ffn";
-    public const string Attn = "attn";
-    public const string Embed = "embed";
-    public const string Other = "other";
+    public const string Ffn = ModuleRoles.Ffn;
+    public const string Attn = ModuleRoles.Attention;
+    public const string Embed = ModuleRoles.Embedding;
+    public const string Other = ModuleRoles.Other;
     public const string Router = "router";
     public const string ExpertFfn = "expert_ffn";
 
-    /// <summary>First match wins on the lower-cased name. Unlike the reference, LLaMA-style <c>gate_proj</c> is ffn (DESIGN.md).</summary>
-    public static string Classify(string name, ModuleKind kind)
-    {
-        string n = name.ToLowerInvariant();
-        if (n.Contains("gate_proj", StringComparison.Ordinal))
-        {
-            return Ffn;
-        }
-        if (ContainsAny(n, "router", "routing", "gate", "gating", "dispatch", "switch"))
-        {
-            return Router;
-        }
-        if (ContainsAny(n, "experts", "expert", "moe", "mixture_of_experts"))
-        {
-            return ExpertFfn;
-        }
-        if (ContainsAny(n, "mlp", "ffn", "feed_forward"))
-        {
-            return Ffn;
-        }
-        if (ContainsAny(n, "attn", "attention", "q_proj", "k_proj", "v_proj", "o_proj", "c_attn"))
-        {
-            return Attn;
-        }
-        if (ContainsAny(n, "embed", "wte", "embedding"))
-        {
-            return Embed;
-        }
-        if (kind == ModuleKind.Embedding)
-        {
-            return Embed;
-        }
-        return Other;
-    }
+    /// <summary>The spectral family of <paramref name="module"/>: <see cref="ModuleRoles.FamilyOf"/> of its role.</summary>
+    public static string Classify(ModuleInfo module) => module.Family;
 
-    /// <summary>Whether a module is in the guard's scope: <c>all</c>; <c>attn</c> (attn, attention, self_attn);
-    /// <c>ffn</c> (mlp, ffn, feed_forward, fc); <c>ffn+proj</c> (ffn plus c_proj, projection).</summary>
-    public static bool InScope(string name, string scope)
+    /// <summary>Whether a module is in the guard's scope: <c>all</c> (every 2-D weight); <c>attn</c> (the attention
+    /// projections); <c>ffn</c> (the MLP projections); <c>ffn+proj</c> (the MLP projections plus the attention output
+    /// projection, the reference's "c_proj / projection" addition). Any other scope string selects everything, as in the
+    /// reference.</summary>
+    public static bool InScope(ModuleInfo module, string scope) => scope switch
     {
-        string n = name.ToLowerInvariant();
-        return scope switch
-        {
-            "attn" => ContainsAny(n, "attn", "attention", "self_attn"),
-            "ffn" => ContainsAny(n, "mlp", "ffn", "feed_forward", "fc"),
-            "ffn+proj" => ContainsAny(n, "mlp", "ffn", "feed_forward", "fc", "c_proj", "projection"),
-            _ => true,
-        };
-    }
-
-    internal static bool ContainsAny(string haystack, params string[] needles)
-    {
-        foreach (string needle in needles)
-        {
-            if (haystack.Contains(needle, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+        "attn" => module.Family == Attn,
+        "ffn" => module.Family == Ffn,
+        "ffn+proj" => module.Family == Ffn || module.Role == ModuleRole.AttentionOutput,
+        _ => true,
+    };
 }

@@ -229,37 +229,43 @@ internal sealed class SpectralGuard : GuardBase<SpectralOptions>
         return new GuardOutcome(passed, action, violations, metrics, details);
     }
 
-    /// <summary>Measures every in-scope module whose weight is 2-D (tied weights are measured once).</summary>
+    /// <summary>Measures every in-scope module (<see cref="SpectralFamilies.InScope"/>, by role) whose weight is 2-D (tied
+    /// weights are measured once). Weights are streamed in row blocks through <see cref="IParameterStore.Read"/>: a
+    /// half-precision checkpoint is never widened in place and no tensor needs a whole float32 copy.</summary>
     internal static List<MatrixMeasure> Measure(IModel model, SpectralOptions o, CancellationToken cancellationToken)
     {
         var cache = new Dictionary<string, (double Sigma, double StableRank, double Collapse)>(StringComparer.Ordinal);
         var result = new List<MatrixMeasure>();
         var modules = new List<ModuleInfo>(model.Modules);
         modules.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        IParameterStore store = model.Parameters;
         foreach (ModuleInfo m in modules)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!model.Parameters.TryGet(m.WeightName, out ParameterInfo info) || info.Shape.Count != 2 || !SpectralFamilies.InScope(m.Name, o.Scope))
+            if (!store.TryGet(m.WeightName, out ParameterInfo info) || info.Shape.Count != 2 || !SpectralFamilies.InScope(m, o.Scope))
             {
                 continue;
             }
             if (!cache.TryGetValue(m.WeightName, out var measured))
             {
-                ReadOnlySpan<float> w = model.Parameters.GetSpan(m.WeightName);
+                string name = m.WeightName;
                 int rows = info.Shape[0];
                 int cols = info.Shape[1];
-                double sigma = PowerIteration.TopSingularValue(w, rows, cols, o.EstimatorIters, o.EstimatorInit);
+                double sigma = PowerIteration.TopSingularValue(
+                    (first, count, destination) => store.Read(name, (long)first * cols, destination), rows, cols, o.EstimatorIters, o.EstimatorInit);
                 double stableRank = 0.0;
                 double collapse = 0.0;
-                if (o.Degeneracy.Enabled)
+                if (o.Degeneracy.Enabled && rows > 0 && cols > 0)
                 {
-                    stableRank = MatrixStatistics.StableRank(MatrixStatistics.FrobeniusSquared(w), sigma);
-                    collapse = MatrixStatistics.RowColumnNormExtrema(w, rows, cols).CollapseRatio;
+                    var norms = new MatrixNormAccumulator(rows, cols);
+                    TensorReads.ForEachChunk(store, name, info.ElementCount, norms.Add);
+                    stableRank = MatrixStatistics.StableRank(norms.FrobeniusSquared, sigma);
+                    collapse = norms.Extrema().CollapseRatio;
                 }
                 measured = (sigma, stableRank, collapse);
                 cache[m.WeightName] = measured;
             }
-            result.Add(new MatrixMeasure(m.Name, SpectralFamilies.Classify(m.Name, m.Kind), measured.Sigma, measured.StableRank, measured.Collapse));
+            result.Add(new MatrixMeasure(m.Name, SpectralFamilies.Classify(m), measured.Sigma, measured.StableRank, measured.Collapse));
         }
         return result;
     }

@@ -340,14 +340,19 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
         ? new JsonObject { ["mean_scale"] = 1.0, ["min_scale"] = 1.0, ["max_scale"] = 1.0 }
         : new JsonObject { ["mean_scale"] = scales.Values.Average(), ["min_scale"] = scales.Values.Min(), ["max_scale"] = scales.Values.Max() };
 
-    /// <summary>First 16 hex of SHA-256 over each target's name and weight bytes, in name order.</summary>
+    /// <summary>First 16 hex of SHA-256 over each target's name and float32 weight bytes (read in chunks, so a half-precision
+    /// weight is widened chunk by chunk, not in place), in name order.</summary>
     private static string TargetFingerprint(IModel model, IReadOnlyList<VarianceTarget> targets)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (VarianceTarget t in targets.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(t.Name + "\n"));
-            hash.AppendData(MemoryMarshal.AsBytes((ReadOnlySpan<float>)model.Parameters.GetSpan(t.WeightName)));
+            if (model.Parameters.TryGet(t.WeightName, out ParameterInfo info))
+            {
+                TensorReads.ForEachChunk(model.Parameters, t.WeightName, info.ElementCount,
+                    (chunk, _) => hash.AppendData(MemoryMarshal.AsBytes(chunk)));
+            }
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }

@@ -16,32 +16,20 @@ internal sealed record VarianceTarget(string Name, string Alias, int Layer, stri
 /// <summary>The resolved targets plus the resolution record written to the report.</summary>
 internal sealed record TargetResolution(IReadOnlyList<VarianceTarget> Targets, JsonObject Record);
 
-/// <summary>Resolves VE targets by the real module names of GPT-2, LLaMA-family, BERT and OPT-style blocks (guards.md §5.2,
-/// with DESIGN.md's fix: the reference only understood GPT-2 names).</summary>
+/// <summary>Resolves VE targets by role (guards.md §5.2, with DESIGN.md's fix: the reference only understood GPT-2 names):
+/// the residual-branch output projections, <see cref="ModuleRole.AttentionOutput"/> (branch <c>attn</c>) and
+/// <see cref="ModuleRole.Down"/> (branch <c>mlp</c>), one per block.</summary>
+/// <remarks>Fused projections do not change the targets: the fused ones (qkv, gate-up) feed the branch, while VE scales the
+/// projection that writes the branch's output into the residual stream, which no supported architecture fuses.</remarks>
 internal static class VarianceTargets
 {
-    private static readonly string[] MlpSuffixes = [".mlp.c_proj", ".mlp.down_proj", ".mlp.fc2", ".fc2", ".output.dense", ".feed_forward.w2"];
-    private static readonly string[] AttnSuffixes = [".attn.c_proj", ".self_attn.o_proj", ".self_attn.out_proj", ".attn.out_proj", ".attention.output.dense", ".attention.wo"];
-
-    /// <summary>The branch of an output projection, or null when the module is not one.</summary>
-    public static string? BranchOf(string name)
+    /// <summary>The branch of an output projection (<c>attn</c> or <c>mlp</c>), or null when the module is not one.</summary>
+    public static string? BranchOf(ModuleInfo module) => module.Role switch
     {
-        foreach (string s in AttnSuffixes)
-        {
-            if (name.EndsWith(s, StringComparison.Ordinal))
-            {
-                return "attn";
-            }
-        }
-        foreach (string s in MlpSuffixes)
-        {
-            if (name.EndsWith(s, StringComparison.Ordinal))
-            {
-                return "mlp";
-            }
-        }
-        return null;
-    }
+        ModuleRole.AttentionOutput => "attn",
+        ModuleRole.Down => "mlp",
+        _ => null,
+    };
 
     public static TargetResolution Resolve(IModel model, VarianceOptions options)
     {
@@ -49,7 +37,7 @@ internal static class VarianceTargets
         var byLayerBranch = new SortedDictionary<(int, string), ModuleInfo>();
         foreach (ModuleInfo m in model.Modules)
         {
-            string? branch = BranchOf(m.Name);
+            string? branch = BranchOf(m);
             if (branch is null || m.Layer < 0)
             {
                 continue;

@@ -86,6 +86,7 @@ public class InvariantsGuardTests
     public void Validate_UntiedHead_IsWeightTyingWarning()
     {
         var (guard, model) = Prepared();
+        model.SetParameter("lm_head.weight", [48, 16], (float[])model.Values("transformer.wte.weight").Clone());
         model.ModuleList.Add(new ModuleInfo("lm_head", ModuleKind.Linear, ModuleRole.OutputHead, -1, "lm_head.weight", null));
         model.Description = model.Description with { TiedEmbeddings = false };
         GuardOutcome o = guard.Validate(GuardHarness.Context(model));
@@ -98,7 +99,8 @@ public class InvariantsGuardTests
     public void Validate_ParameterCountChangeOnly_WarnsOnce()
     {
         var (guard, model) = Prepared();
-        model.SetParameter("transformer.ln_f.bias", [6], new float[6]);
+        // An extra tensor no module uses changes the count without contradicting any role's shape.
+        model.SetParameter("transformer.extra.weight", [6], new float[6]);
         GuardOutcome o = guard.Validate(GuardHarness.Context(model));
         Assert.True(o.Passed);
         Assert.Equal(GuardAction.Warn, o.Action);

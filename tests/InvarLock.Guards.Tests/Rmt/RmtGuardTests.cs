@@ -147,20 +147,30 @@ public class RmtGuardTests
         Assert.Equal(expected, string.Join(',', ActivationEdgeRisk.SampleIndices(n, k, policy)));
 
     [Theory]
-    [InlineData("embed", ModuleKind.Embedding, true)]
-    [InlineData("norm", ModuleKind.LayerNorm, true)]
-    [InlineData("attn", ModuleKind.Linear, true)]
-    [InlineData("linear", ModuleKind.Linear, false)]
-    [InlineData("model.norm", ModuleKind.RmsNorm, false)]
-    public void IsTapped_MatchesReference(string name, ModuleKind kind, bool expected) =>
-        Assert.Equal(expected, ActivationEdgeRisk.IsTapped(new ModuleInfo(name, kind, ModuleRole.OutputHead, -1, name + ".weight", null)));
+    [InlineData(ModuleRole.TokenEmbedding, ModuleKind.Embedding, true)]
+    [InlineData(ModuleRole.PositionEmbedding, ModuleKind.Embedding, true)]
+    [InlineData(ModuleRole.AttentionNorm, ModuleKind.LayerNorm, true)]
+    [InlineData(ModuleRole.MlpNorm, ModuleKind.RmsNorm, true)]
+    [InlineData(ModuleRole.FinalNorm, ModuleKind.RmsNorm, true)]
+    [InlineData(ModuleRole.QueryNorm, ModuleKind.RmsNorm, false)]
+    [InlineData(ModuleRole.Query, ModuleKind.Linear, true)]
+    [InlineData(ModuleRole.FusedQkv, ModuleKind.Linear, true)]
+    [InlineData(ModuleRole.Gate, ModuleKind.Linear, true)]
+    [InlineData(ModuleRole.FusedGateUp, ModuleKind.Linear, true)]
+    [InlineData(ModuleRole.Down, ModuleKind.Conv1D, true)]
+    [InlineData(ModuleRole.OutputHead, ModuleKind.Linear, false)]
+    public void IsTapped_Role_MatchesReferenceWithRmsNormTapped(ModuleRole role, ModuleKind kind, bool expected) =>
+        Assert.Equal(expected, ActivationEdgeRisk.IsTapped(new ModuleInfo("not.a.telling.name", kind, role, 0, "w", null)));
 
     [Theory]
-    [InlineData("model.layers.0.mlp.gate_proj", "ffn")]
-    [InlineData("transformer.ln_f", "other")]
-    [InlineData("transformer.wpe", "embed")]
-    [InlineData("bert.encoder.layer.0.attention.output.LayerNorm", "attn")]
-    public void Family_MatchesReference(string name, string family) => Assert.Equal(family, ActivationEdgeRisk.Family(name));
+    [InlineData(ModuleRole.Gate, "ffn")]
+    [InlineData(ModuleRole.FusedGateUp, "ffn")]
+    [InlineData(ModuleRole.Key, "attn")]
+    [InlineData(ModuleRole.FinalNorm, "other")]
+    [InlineData(ModuleRole.MlpNorm, "other")]
+    [InlineData(ModuleRole.PositionEmbedding, "embed")]
+    public void Family_Role_MatchesReference(ModuleRole role, string family) =>
+        Assert.Equal(family, ActivationEdgeRisk.Family(new ModuleInfo("model.layers.0.post_attention_layernorm", ModuleKind.Linear, role, 0, "w", null)));
 
     [Theory]
     [InlineData("""{"epsilon":0.1}""")]

@@ -96,32 +96,41 @@ public class SpectralMathTests
     }
 
     [Theory]
-    [InlineData("router.gate", "router")]
-    [InlineData("experts.block", "expert_ffn")]
-    [InlineData("layer.attn.c_proj", "attn")]
-    [InlineData("layer.mlp.c_fc", "ffn")]
-    [InlineData("wte", "embed")]
-    [InlineData("model.layers.0.mlp.gate_proj", "ffn")]
-    [InlineData("model.layers.0.mlp.up_proj", "ffn")]
-    [InlineData("model.layers.0.self_attn.q_proj", "attn")]
-    [InlineData("model.layers.0.block_sparse_moe.gate", "router")]
-    [InlineData("bert.encoder.layer.0.intermediate.dense", "other")]
-    [InlineData("lm_head", "other")]
-    public void Classify_FollowsReferenceRulesWithGateProjFix(string name, string family) =>
-        Assert.Equal(family, SpectralFamilies.Classify(name, ModuleKind.Linear));
+    [InlineData(ModuleRole.Query, "attn")]
+    [InlineData(ModuleRole.Key, "attn")]
+    [InlineData(ModuleRole.Value, "attn")]
+    [InlineData(ModuleRole.FusedQkv, "attn")]
+    [InlineData(ModuleRole.AttentionOutput, "attn")]
+    [InlineData(ModuleRole.Gate, "ffn")]
+    [InlineData(ModuleRole.Up, "ffn")]
+    [InlineData(ModuleRole.FusedGateUp, "ffn")]
+    [InlineData(ModuleRole.Down, "ffn")]
+    [InlineData(ModuleRole.TokenEmbedding, "embed")]
+    [InlineData(ModuleRole.PositionEmbedding, "embed")]
+    [InlineData(ModuleRole.OutputHead, "other")]
+    public void Classify_Role_GivesFamilyWithGateAsFfn(ModuleRole role, string family) =>
+        Assert.Equal(family, SpectralFamilies.Classify(Module("model.layers.0.mlp.router_gate_attn", role)));
 
     [Fact]
-    public void Classify_EmbeddingKind_IsEmbed() => Assert.Equal("embed", SpectralFamilies.Classify("layer.not_named_embed", ModuleKind.Embedding));
+    public void Classify_NameSaysOtherwise_RoleWins() =>
+        Assert.Equal("ffn", SpectralFamilies.Classify(Module("transformer.h.0.attn.c_fc", ModuleRole.Up)));
 
     [Theory]
-    [InlineData("transformer.h.0.attn.c_proj", "attn", true)]
-    [InlineData("transformer.h.0.mlp.c_fc", "attn", false)]
-    [InlineData("transformer.h.0.mlp.c_fc", "ffn", true)]
-    [InlineData("transformer.h.0.attn.c_proj", "ffn", false)]
-    [InlineData("layer.self_attn.out_proj", "attn", true)]
-    [InlineData("layer.mlp.fc_in", "ffn", true)]
-    [InlineData("layer.c_proj", "ffn+proj", true)]
-    [InlineData("anything", "all", true)]
-    public void InScope_MatchesReference(string name, string scope, bool expected) =>
-        Assert.Equal(expected, SpectralFamilies.InScope(name, scope));
+    [InlineData(ModuleRole.AttentionOutput, "attn", true)]
+    [InlineData(ModuleRole.Up, "attn", false)]
+    [InlineData(ModuleRole.Up, "ffn", true)]
+    [InlineData(ModuleRole.Gate, "ffn", true)]
+    [InlineData(ModuleRole.FusedGateUp, "ffn", true)]
+    [InlineData(ModuleRole.AttentionOutput, "ffn", false)]
+    [InlineData(ModuleRole.FusedQkv, "attn", true)]
+    [InlineData(ModuleRole.AttentionOutput, "ffn+proj", true)]
+    [InlineData(ModuleRole.Down, "ffn+proj", true)]
+    [InlineData(ModuleRole.Query, "ffn+proj", false)]
+    [InlineData(ModuleRole.TokenEmbedding, "ffn", false)]
+    [InlineData(ModuleRole.OutputHead, "all", true)]
+    [InlineData(ModuleRole.OutputHead, "unknown_scope", true)]
+    public void InScope_Role_MatchesReferenceScopes(ModuleRole role, string scope, bool expected) =>
+        Assert.Equal(expected, SpectralFamilies.InScope(Module("m", role), scope));
+
+    private static ModuleInfo Module(string name, ModuleRole role) => new(name, ModuleKind.Linear, role, 0, name + ".weight", null);
 }

@@ -125,13 +125,13 @@ public class VarianceGuardTests
         Assert.Equal("insufficient", o.Details!["calibration"]!["status"]!.GetValue<string>());
     }
 
-    private static IModel ModulesOnly(string arch, params (string Name, ModuleKind Kind, int Layer)[] modules)
+    private static IModel ModulesOnly(string arch, params (string Name, ModuleKind Kind, ModuleRole Role, int Layer)[] modules)
     {
         var store = new Mock<IParameterStore>();
         store.Setup(s => s.TryGet(It.IsAny<string>(), out It.Ref<ParameterInfo>.IsAny))
             .Returns(new TryGetCallback((string n, out ParameterInfo p) => { p = new ParameterInfo(n, [4, 4]); return true; }));
         var model = new Mock<IModel>();
-        model.SetupGet(m => m.Modules).Returns([.. modules.Select(m => new ModuleInfo(m.Name, m.Kind, ModuleRole.OutputHead, m.Layer, m.Name + ".weight", null))]);
+        model.SetupGet(m => m.Modules).Returns([.. modules.Select(m => new ModuleInfo(m.Name, m.Kind, m.Role, m.Layer, m.Name + ".weight", null))]);
         model.SetupGet(m => m.Parameters).Returns(store.Object);
         model.SetupGet(m => m.Description).Returns(new ModelDescription(arch, 2, 1, 4, 10, 10, false, 100, "causal"));
         return model.Object;
@@ -143,18 +143,35 @@ public class VarianceGuardTests
     public void ResolveTargets_Llama_UsesDownProjThroughGpt2AliasTap()
     {
         IModel model = ModulesOnly("llama",
-            ("model.layers.0.self_attn.o_proj", ModuleKind.Linear, 0), ("model.layers.0.mlp.down_proj", ModuleKind.Linear, 0),
-            ("model.layers.1.self_attn.o_proj", ModuleKind.Linear, 1), ("model.layers.1.mlp.down_proj", ModuleKind.Linear, 1));
+            ("model.layers.0.self_attn.o_proj", ModuleKind.Linear, ModuleRole.AttentionOutput, 0),
+            ("model.layers.0.mlp.down_proj", ModuleKind.Linear, ModuleRole.Down, 0),
+            ("model.layers.1.self_attn.o_proj", ModuleKind.Linear, ModuleRole.AttentionOutput, 1),
+            ("model.layers.1.mlp.down_proj", ModuleKind.Linear, ModuleRole.Down, 1));
         var r = VarianceTargets.Resolve(model, VarianceOptions.Balanced);
         Assert.Equal(["model.layers.0.mlp.down_proj", "model.layers.1.mlp.down_proj"], r.Targets.Select(t => t.Name));
+    }
+
+    [Fact]
+    public void ResolveTargets_NamesWithoutMeaning_ResolveByRole()
+    {
+        IModel model = ModulesOnly("custom",
+            ("blocks.0.w_a", ModuleKind.Linear, ModuleRole.AttentionOutput, 0), ("blocks.0.w_b", ModuleKind.Linear, ModuleRole.Up, 0),
+            ("blocks.0.w_c", ModuleKind.Linear, ModuleRole.Down, 0), ("blocks.1.mlp.c_proj", ModuleKind.Linear, ModuleRole.Up, 1),
+            ("blocks.1.w_c", ModuleKind.Linear, ModuleRole.Down, 1));
+        var both = VarianceOptions.Balanced with { Scope = "both", Tap = ["transformer.h.*.mlp.c_proj", "transformer.h.*.attn.c_proj"] };
+        var r = VarianceTargets.Resolve(model, both);
+        Assert.Equal(["blocks.0.w_a", "blocks.0.w_c", "blocks.1.w_c"], r.Targets.Select(t => t.Name));
+        Assert.Equal(["transformer.h.0.attn.c_proj", "transformer.h.0.mlp.c_proj", "transformer.h.1.mlp.c_proj"], r.Targets.Select(t => t.Alias));
     }
 
     [Fact]
     public void ResolveTargets_Bert_BothScopes()
     {
         IModel model = ModulesOnly("bert",
-            ("bert.encoder.layer.0.attention.output.dense", ModuleKind.Linear, 0), ("bert.encoder.layer.0.output.dense", ModuleKind.Linear, 0),
-            ("bert.encoder.layer.1.attention.output.dense", ModuleKind.Linear, 1), ("bert.encoder.layer.1.output.dense", ModuleKind.Linear, 1));
+            ("bert.encoder.layer.0.attention.output.dense", ModuleKind.Linear, ModuleRole.AttentionOutput, 0),
+            ("bert.encoder.layer.0.output.dense", ModuleKind.Linear, ModuleRole.Down, 0),
+            ("bert.encoder.layer.1.attention.output.dense", ModuleKind.Linear, ModuleRole.AttentionOutput, 1),
+            ("bert.encoder.layer.1.output.dense", ModuleKind.Linear, ModuleRole.Down, 1));
         var both = VarianceOptions.Balanced with { Scope = "both", Tap = ["transformer.h.*.mlp.c_proj", "transformer.h.*.attn.c_proj"] };
         var r = VarianceTargets.Resolve(model, both);
         Assert.Equal(4, r.Targets.Count);
@@ -183,7 +200,7 @@ public class VarianceGuardTests
     [Fact]
     public void Prepare_NoTargets_NotReadyAndValidateAborts()
     {
-        IModel model = ModulesOnly("custom", ("encoder.blocks.0.proj", ModuleKind.Linear, 0));
+        IModel model = ModulesOnly("custom", ("encoder.blocks.0.proj", ModuleKind.Linear, ModuleRole.Query, 0));
         var guard = new VarianceGuard();
         Assert.False(guard.Prepare(GuardHarness.Context(model)).Ready);
         GuardOutcome o = guard.Validate(GuardHarness.Context(model));
