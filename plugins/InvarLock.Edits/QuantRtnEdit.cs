@@ -60,6 +60,8 @@ public sealed class QuantRtnEdit : IEdit, IEditPolicyAdjustments
         }
 
         var changes = new List<ParameterChange>(targets.Count);
+        float[] buffer = [];
+        float[] original = [];
         var perModule = new JsonObject();
         long totalParams = 0;
         foreach (ModuleInfo module in targets)
@@ -69,8 +71,19 @@ public sealed class QuantRtnEdit : IEdit, IEditPolicyAdjustments
             {
                 continue;
             }
-            Span<float> weight = model.Parameters.GetSpan(module.WeightName);
-            float[] before = weight.ToArray();
+            // One tensor at a time in float32 (two reused buffers): the model's own storage is written once, through
+            // Write, so a half-precision model stays half precision (the quantized values rounded to its format, as
+            // PyTorch would store them) and no float32 copy of the model is made.
+            int count = checked((int)info.ElementCount);
+            if (buffer.Length < count)
+            {
+                buffer = new float[count];
+                original = new float[count];
+            }
+            Span<float> weight = buffer.AsSpan(0, count);
+            Span<float> before = original.AsSpan(0, count);
+            model.Parameters.Read(module.WeightName, 0, before);
+            before.CopyTo(weight);
             (int channels, int channelLength, int channelStart, int elementStride) = module.Kind == ModuleKind.Conv1D
                 ? (info.Shape[1], info.Shape[0], 1, info.Shape[1])
                 : (info.Shape[0], info.Shape[1], info.Shape[1], 1);
@@ -84,6 +97,8 @@ public sealed class QuantRtnEdit : IEdit, IEditPolicyAdjustments
                 scaleMax = Math.Max(scaleMax, s);
                 scaleSum += s;
             }
+            model.Parameters.Write(module.WeightName, 0, weight);
+            model.Parameters.Read(module.WeightName, 0, weight); // what the model now holds
             changes.Add(Measure(module.WeightName, before, weight));
             totalParams += before.Length;
             perModule[module.Name] = new JsonObject

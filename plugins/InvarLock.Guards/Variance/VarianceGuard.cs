@@ -113,7 +113,10 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
         AppliedScales = new Dictionary<string, double>();
         if (enable)
         {
-            ApplyScales(model, scales).Commit();
+            using (ScaledWeights applied = ApplyScales(model, scales))
+            {
+                applied.Commit();
+            }
             Enabled = true;
             AppliedScales = new SortedDictionary<string, double>(scales, StringComparer.Ordinal);
             double improvement = (ab.PplNoVe ?? 0) - (ab.PplWithVe ?? 0);
@@ -299,24 +302,34 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
         return list;
     }
 
+    /// <summary>Multiplies each target's weight by its scale, one tensor at a time through Read/Write (a half-precision
+    /// model stays half, the scaled values rounded to its format); the model's snapshot (copy-on-write where the model
+    /// supports it) undoes it exactly.</summary>
     private ScaledWeights ApplyScales(IModel model, IReadOnlyDictionary<string, double> scales)
     {
-        var saved = new List<(string Weight, float[] Copy)>();
+        IModelSnapshot before = model.Snapshot();
+        float[] buffer = [];
         foreach (VarianceTarget t in _targets!.Targets)
         {
-            if (!scales.TryGetValue(t.Name, out double s))
+            if (!scales.TryGetValue(t.Name, out double s) || !model.Parameters.TryGet(t.WeightName, out ParameterInfo info))
             {
                 continue;
             }
-            Span<float> w = model.Parameters.GetSpan(t.WeightName);
-            saved.Add((t.WeightName, w.ToArray()));
+            int count = checked((int)info.ElementCount);
+            if (buffer.Length < count)
+            {
+                buffer = new float[count];
+            }
+            Span<float> w = buffer.AsSpan(0, count);
+            model.Parameters.Read(t.WeightName, 0, w);
             System.Numerics.Tensors.TensorPrimitives.Multiply(w, (float)s, w);
+            model.Parameters.Write(t.WeightName, 0, w);
         }
-        return new ScaledWeights(model, saved);
+        return new ScaledWeights(model, before);
     }
 
-    /// <summary>Restores the saved weights exactly on dispose unless committed.</summary>
-    private sealed class ScaledWeights(IModel model, List<(string Weight, float[] Copy)> saved) : IDisposable
+    /// <summary>Restores the model from the snapshot taken before scaling on dispose unless committed.</summary>
+    private sealed class ScaledWeights(IModel model, IModelSnapshot before) : IDisposable
     {
         private bool _done;
 
@@ -324,15 +337,12 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
 
         public void Dispose()
         {
-            if (_done)
+            if (!_done)
             {
-                return;
+                model.Restore(before);
             }
             _done = true;
-            foreach ((string weight, float[] copy) in saved)
-            {
-                copy.CopyTo(model.Parameters.GetSpan(weight));
-            }
+            before.Dispose();
         }
     }
 
