@@ -98,7 +98,7 @@ internal static class ReportBuilder
     }
 
     private static ModelSection Model(ModelFacts m) => new(m.Path, m.Adapter, m.Architecture, m.ParameterCount, m.Layers, m.VocabSize,
-        m.WeightsSha256, m.ConfigSha256, m.TokenizerSha256);
+        m.WeightsSha256, m.ConfigSha256, m.TokenizerSha256, m.StoredDType);
 
     private static WindowsSection Windows(WindowPlan plan)
     {
