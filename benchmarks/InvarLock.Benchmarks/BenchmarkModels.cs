@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Weights;
@@ -11,7 +12,7 @@ internal static class BenchmarkModels
     /// <summary>GPT-2 small: 12 layers, 12 heads, 768 wide, 1024 positions, 50257 tokens.</summary>
     internal static Gpt2Config Gpt2Small => new(NLayer: 12, NHead: 12, NEmbd: 768, NPositions: 1024, VocabSize: 50257);
 
-    internal static Gpt2Model CreateGpt2(Gpt2Config config, int threads, int seed = 1234)
+    internal static DecoderModel CreateGpt2(Gpt2Config config, int threads, int seed = 1234)
     {
         var rng = new Random(seed);
         var store = new TensorStore();
@@ -50,7 +51,7 @@ internal static class BenchmarkModels
         }
         Add("transformer.ln_f.weight", [e], 1f, 0.05f);
         Add("transformer.ln_f.bias", [e], 0f, 0.02f);
-        return new Gpt2Model(config, store, new NullTokenizer(config.VocabSize), threads);
+        return DecoderModel.FromGpt2(config, store, new NullTokenizer(config.VocabSize), threads);
     }
 
     internal static int[] RandomTokens(int length, int vocab, int seed)

@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using BenchmarkDotNet.Attributes;
 using InvarLock.Models.Gpt2;
 
@@ -6,7 +7,7 @@ namespace InvarLock.Benchmarks;
 /// <summary>GPT-2 small (random weights) next-token loss over one window; tokens/s = Length / mean time.</summary>
 public class Perf_Gpt2Forward
 {
-    private Gpt2Model? _model;
+    private DecoderModel? _model;
     private ReadOnlyMemory<int>[] _windows = [];
 
     /// <summary>Window length in tokens.</summary>
@@ -21,7 +22,7 @@ public class Perf_Gpt2Forward
     public void Setup()
     {
         _model = BenchmarkModels.CreateGpt2(BenchmarkModels.Gpt2Small, Threads);
-        _windows = [BenchmarkModels.RandomTokens(Length, _model.Config.VocabSize, seed: 7)];
+        _windows = [BenchmarkModels.RandomTokens(Length, _model.Description.VocabSize, seed: 7)];
     }
 
     [GlobalCleanup]

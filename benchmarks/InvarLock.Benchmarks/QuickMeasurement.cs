@@ -15,6 +15,7 @@ internal static class QuickMeasurement
         switch (args.Length > 0 ? args[0] : "")
         {
             case "make-gpt2-small": return Gpt2SmallCheckpoint.Run(args[1..]);
+            case "make-llama": return LlamaCheckpoint.Run(args[1..]);
             case "eval": return CheckpointThroughput.Run(args[1..]);
             case "guard-fraction": return GuardFraction.Run(args[1..]);
             case "guard-profile": return GuardProfile.Run(args[1..]);
@@ -154,7 +155,7 @@ internal static class QuickMeasurement
     private static void MeasureGpt2(int length, int threads)
     {
         using var model = BenchmarkModels.CreateGpt2(BenchmarkModels.Gpt2Small, threads);
-        ReadOnlyMemory<int>[] windows = [BenchmarkModels.RandomTokens(length, model.Config.VocabSize, seed: 7)];
+        ReadOnlyMemory<int>[] windows = [BenchmarkModels.RandomTokens(length, model.Description.VocabSize, seed: 7)];
         double best = Best(() => model.Evaluate(windows), minRuns: 3, minSeconds: 3.0);
         Console.WriteLine($"gpt2-small window {length}: {best * 1e3:F1} ms, {length / best:F1} tokens/s");
     }

@@ -22,16 +22,26 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
         RunSetup setup = PolicyStage.Run(request, context);
         CheckedInputs inputs = InputStage.Run(request, setup, context);
         (IModel baseline, ModelFacts baselineFacts, double loadSeconds) = BaselineStage.Run(request, inputs, context);
+        PlannedWindows windows;
+        IReadOnlyList<ReadOnlyMemory<int>> calibration;
+        GuardRunInfo runInfo;
+        IReadOnlyList<PreparedGuard> guards;
+        string baselineTokenizer;
+        // The baseline's weights are released before the subject loads: from here on the guards hold baseline
+        // statistics, not baseline weights, so at most one model is resident.
         using (baseline)
         {
-            PlannedWindows windows = PlanStage.Run(request, setup, inputs, baseline, context);
-            IReadOnlyList<ReadOnlyMemory<int>> calibration = WindowPlan.AsMemory(windows.Plan.Preview);
-            var runInfo = new GuardRunInfo(setup.Policy.Tier, setup.Policy.Profile.Name, request.EditName, request.Seed)
+            windows = PlanStage.Run(request, setup, inputs, baseline, context);
+            calibration = WindowPlan.AsMemory(windows.Plan.Preview);
+            runInfo = new GuardRunInfo(setup.Policy.Tier, setup.Policy.Profile.Name, request.EditName, request.Seed)
             {
                 ObserveOnly = inputs.SubjectPath is not null,
             };
-            IReadOnlyList<PreparedGuard> guards = GuardPrepareStage.Run(setup, baseline, calibration, runInfo, context);
-            using SubjectModel subject = SubjectStage.Run(request, setup, inputs, baseline, context);
+            guards = GuardPrepareStage.Run(setup, baseline, calibration, runInfo, context);
+            baselineTokenizer = baseline.Tokenizer.Info.Sha256;
+        }
+        {
+            using SubjectModel subject = SubjectStage.Run(request, setup, inputs, baselineTokenizer, context);
             var bare = SubjectMetricStage.Bare(setup, subject.Model, windows.Plan, context);
             ValidatedGuards validated = GuardValidateStage.Run(setup, guards, subject, calibration, runInfo, inputs, context);
             SubjectScores scores = SubjectMetricStage.Run(setup, subject.Model, windows.Plan, bare, context);

@@ -1,3 +1,4 @@
+using InvarLock.Models.Generation;
 using System.CommandLine;
 using System.Text.Json;
 using InvarLock.Core;
@@ -37,7 +38,12 @@ internal static class EvaluateCommand
         Option<string?> adapter = new("--adapter") { Description = "Model adapter (default: the first that recognises the folder)" };
         Option<DirectoryInfo> output = new("--out") { Description = "Output folder for the report", DefaultValueFactory = _ => new DirectoryInfo("invarlock-out") };
         Option<bool> json = new("--json") { Description = "Print one JSON object (no progress, no prose)" };
-        Option<bool> demo = new("--demo") { Description = "Generate the built-in tiny GPT-2, quantize it with quant_rtn and evaluate it on synthetic text" };
+        Option<string?> demo = new("--demo")
+        {
+            Description = "Generate a built-in tiny model (gpt2 by default; or " + string.Join("|", TinyDecoderPresets.FamilyNames) +
+                "), quantize it with quant_rtn and evaluate it on synthetic text",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         var command = new Command("evaluate", "Evaluate a subject checkpoint against its baseline and write evaluation.report.json")
         {
@@ -47,7 +53,7 @@ internal static class EvaluateCommand
         command.SetAction(parse =>
         {
             IReadOnlyDictionary<string, string?> environment = CliEnvironment.Of(services);
-            bool isDemo = parse.GetValue(demo);
+            bool isDemo = Given(parse, demo);
             string outDir = Path.GetFullPath(parse.GetValue(output)!.FullName);
             string? baselineDir = parse.GetValue(baseline);
             string? editName = parse.GetValue(edit);
@@ -57,7 +63,7 @@ internal static class EvaluateCommand
                 {
                     throw new InvarLockException(ErrorCodes.Usage, "--demo generates its own model; drop --baseline/--subject");
                 }
-                baselineDir = DemoModel.Ensure(outDir);
+                baselineDir = DemoModel.Ensure(outDir, parse.GetValue(demo));
                 editName ??= "quant_rtn";
             }
             string? baselineReportPath = parse.GetValue(baselineReport)?.FullName;

@@ -1,20 +1,37 @@
 using InvarLock.Models.Generation;
+using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Cli;
 
-/// <summary>The built-in demo checkpoint: a tiny GPT-2 generated deterministically (no download).</summary>
+/// <summary>The built-in demo checkpoints: tiny models generated deterministically (no download), GPT-2 by default or
+/// any decoder family the engine supports.</summary>
 internal static class DemoModel
 {
-    /// <summary>Generates the demo checkpoint into <c>OUT/demo-model</c> (regenerated each time; it takes well under a second)
-    /// and returns the folder.</summary>
-    public static string Ensure(string outDir)
+    /// <summary>Generates the demo checkpoint of <paramref name="family"/> (null: gpt2) into <c>OUT/demo-model</c>
+    /// (regenerated each time; it takes about a second) and returns the folder.</summary>
+    /// <exception cref="InvarLockException"><see cref="ErrorCodes.Usage"/> for a family that has no demo.</exception>
+    public static string Ensure(string outDir, string? family = null)
     {
+        TinyDecoderOptions? options = null;
+        if (family is not null && !string.Equals(family, "gpt2", StringComparison.OrdinalIgnoreCase)
+            && !TinyDecoderPresets.TryGetDemo(family, out options))
+        {
+            throw new InvarLockException(ErrorCodes.Usage,
+                $"--demo {family}: no such demo model (choose one of {string.Join(", ", TinyDecoderPresets.FamilyNames)})");
+        }
         string folder = Path.Combine(outDir, "demo-model");
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true);
         }
-        TinyGpt2Generator.Generate(folder, TinyGpt2Generator.Demo);
+        if (options is null)
+        {
+            TinyGpt2Generator.Generate(folder, TinyGpt2Generator.Demo);
+        }
+        else
+        {
+            TinyDecoderGenerator.Generate(folder, options);
+        }
         return folder;
     }
 }

@@ -1,4 +1,4 @@
-using InvarLock.Models.Gpt2;
+using InvarLock.Models.Decoder;
 using InvarLock.Models.Safetensors;
 using InvarLock.Models.Tokenizers;
 using InvarLock.Models.Weights;
@@ -9,8 +9,9 @@ using InvarLock.Sdk.Models;
 
 namespace InvarLock.Models.HuggingFace;
 
-/// <summary>The <c>hf_causal</c> adapter: Hugging Face causal LM folders (config.json, safetensors weights,
-/// byte-level BPE tokenizer). Supports <c>model_type</c> <c>gpt2</c>. Writes edited models back as such folders
+/// <summary>The <c>hf_causal</c> adapter: Hugging Face causal LM folders (config.json, safetensors weights, tokenizer).
+/// Supports the <c>model_type</c>s of <see cref="SupportedModelTypes"/> on one decoder engine; weights stay in their
+/// stored precision (F32, F16, BF16) and are memory-mapped. Writes edited models back as such folders
 /// (<see cref="ICheckpointWriter"/>).</summary>
 public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
 {
@@ -28,9 +29,12 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         "special_tokens_map.json", "generation_config.json", "added_tokens.json",
     ];
 
+    /// <summary>The model types this adapter loads, comma-separated.</summary>
+    public static string SupportedModelTypes => DecoderFamilies.SupportedList;
+
     /// <inheritdoc />
-    public PluginDescriptor Descriptor { get; } = new(AdapterName, new Version(0, 1, 0),
-        "Hugging Face causal LMs (GPT-2) from config.json + safetensors folders");
+    public PluginDescriptor Descriptor { get; } = new(AdapterName, new Version(0, 2, 0),
+        "Hugging Face causal LMs (" + DecoderFamilies.SupportedList + ") from config.json + safetensors folders");
 
     /// <summary>Reads config.json and the tokenizer (no weights). A config file that asks for custom code is reported in
     /// <see cref="ModelProbe.RemoteCodeMarker"/>; the host refuses it unless the run allows remote-code configs.</summary>
@@ -46,9 +50,10 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         {
             return ModelProbe.Unsupported(e.Message);
         }
-        if (config.ModelType != "gpt2")
+        if (!DecoderFamilies.TryGet(config.ModelType, out _))
         {
-            return ModelProbe.Unsupported($"{config.Path}: model_type '{config.ModelType}' is not supported by {AdapterName} (supported: gpt2)");
+            return ModelProbe.Unsupported(
+                $"{config.Path}: model_type '{config.ModelType}' is not supported by {AdapterName} (supported: {DecoderFamilies.SupportedList})");
         }
         // The folder is ours: its tokenizer is checked now (a missing or malformed one is an error naming the file), so a
         // broken tokenizer is reported before any model is loaded.
@@ -67,30 +72,43 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         HfConfig hfConfig = HfConfig.Read(modelPath);
         hfConfig.EnsureNoRemoteCode(options.AllowRemoteCodeConfig);
         RemoteCodePolicy.EnsureFolderAllowed(modelPath, options.AllowRemoteCodeConfig);
-        Gpt2Config config = hfConfig.ToGpt2Config();
-        HashSet<string> required = Gpt2Layout.RequiredNames(config);
+        (IDecoderFamily family, DecoderConfig config) = ReadArchitecture(hfConfig);
+        var layout = new DecoderLayout(config);
+        string head = config.Names.Weight(Sdk.Models.ModuleRole.OutputHead);
         TensorStore weights = SafetensorsCheckpoint.Load(modelPath,
-            name => Gpt2CheckpointNames.Normalize(name, config.TieWordEmbeddings),
-            name => Gpt2Layout.UnexpectedTensorProblem(config, name, required));
-        foreach (string name in required)
+            name => family.CanonicalName(name, config),
+            name => config.TiedHead && name == head ? null : layout.UnexpectedTensorProblem(name));
+        try
         {
-            if (!weights.TryGet(name, out _))
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch,
-                    $"{modelPath}: the weights have no tensor '{name}', which config.json (n_layer {config.NLayer}) requires");
-            }
+            ITokenizer tokenizer = TokenizerLoader.Load(modelPath);
+            return new DecoderModel(config, weights, tokenizer, options.Threads, modelPath);
         }
-        ITokenizer tokenizer = TokenizerLoader.Load(modelPath);
-        return new Gpt2Model(config, weights, tokenizer, options.Threads);
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The family and architecture of a config.</summary>
+    /// <exception cref="InvarLockException"><see cref="ErrorCodes.UnsupportedModel"/> naming the supported model types.</exception>
+    private static (IDecoderFamily Family, DecoderConfig Config) ReadArchitecture(HfConfig hfConfig)
+    {
+        if (!DecoderFamilies.TryGet(hfConfig.ModelType, out IDecoderFamily family))
+        {
+            throw new InvarLockException(ErrorCodes.UnsupportedModel,
+                $"{hfConfig.Path}: model_type '{hfConfig.ModelType}' is not supported (supported: {DecoderFamilies.SupportedList})");
+        }
+        return (family, family.ReadConfig(hfConfig));
     }
 
     /// <inheritdoc />
-    /// <remarks>Writes <c>model.safetensors</c> (every parameter of <see cref="IModel.Parameters"/> as F32 under its
-    /// Hugging Face name, metadata <c>format: pt</c> and <c>invarlock_written: true</c>; a tied head is not stored, as
+    /// <remarks>Writes <c>model.safetensors</c> (every parameter of <see cref="IModel.Parameters"/> under its Hugging Face
+    /// name, in the model's own 16-bit format when every tensor is held in it and as F32 otherwise, metadata <c>format: pt</c> and <c>invarlock_written: true</c>; a tied head is not stored, as
     /// the loader expects) next to copies of the <see cref="CopiedFileNames"/> the source has. The folder is built in a
     /// hidden staging folder beside <paramref name="folder"/> and renamed into place at the end, so a failure or a
-    /// cancellation leaves nothing there. Tensors are streamed from the model's buffers: the extra memory is one
-    /// chunk, not a second copy of the model.</remarks>
+    /// cancellation leaves nothing there. Tensors are streamed one at a time: the extra memory is one tensor's float32
+    /// values, not a second copy of the model.</remarks>
     /// <exception cref="InvarLockException"><see cref="ErrorCodes.OutputError"/> when <paramref name="folder"/> is a
     /// file, a symbolic link, a folder that is not empty, or cannot be written; <see cref="ErrorCodes.MissingFile"/> or
     /// <see cref="ErrorCodes.MalformedConfig"/> for the source's config.json; <see cref="ErrorCodes.ShapeMismatch"/> when
@@ -102,9 +120,10 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         ArgumentNullException.ThrowIfNull(sourceFolder);
         ArgumentNullException.ThrowIfNull(folder);
         cancellationToken.ThrowIfCancellationRequested();
-        Gpt2Config config = HfConfig.Read(sourceFolder).ToGpt2Config();
+        (_, DecoderConfig config) = ReadArchitecture(HfConfig.Read(sourceFolder));
         IParameterStore parameters = model.Parameters;
-        EnsureModelMatches(parameters, config, sourceFolder);
+        new DecoderLayout(config).Validate(parameters, sourceFolder);
+        SafetensorsDType dtype = WrittenDType(parameters);
         var sources = new List<(string Name, string Path)>();
         foreach (string name in CopiedFileNames)
         {
@@ -137,8 +156,19 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
                 ["format"] = "pt",
                 [WrittenMetadataKey] = "true",
             };
+            float[] buffer = [];
             SafetensorsWriter.Write(Path.Combine(staging, SafetensorsCheckpoint.SingleFileName), parameters.All,
-                name => parameters.GetSpan(name), metadata, SafetensorsDType.F32, cancellationToken);
+                name =>
+                {
+                    parameters.TryGet(name, out ParameterInfo info);
+                    if (buffer.Length < info.ElementCount)
+                    {
+                        buffer = new float[info.ElementCount];
+                    }
+                    Span<float> values = buffer.AsSpan(0, (int)info.ElementCount);
+                    parameters.Read(name, 0, values);
+                    return values;
+                }, metadata, dtype, cancellationToken);
             written.Add(SafetensorsCheckpoint.SingleFileName);
             cancellationToken.ThrowIfCancellationRequested();
             if (replaceEmpty)
@@ -196,37 +226,15 @@ public sealed class HfCausalAdapter : IModelAdapter, ICheckpointWriter
         return true;
     }
 
-    /// <summary>Fails unless the parameters are exactly those config.json describes (so the written folder loads).</summary>
-    private static void EnsureModelMatches(IParameterStore parameters, Gpt2Config config, string sourceFolder)
-    {
-        HashSet<string> required = Gpt2Layout.RequiredNames(config);
-        var expected = new List<(string Name, int[] Shape)>(Gpt2Layout.RequiredTensors(config));
-        if (!config.TieWordEmbeddings && parameters.TryGet(Gpt2Layout.LmHead, out _))
+    /// <summary>The stored type to write: the model's own when every tensor is held in the same 16-bit format (values
+    /// written to such a tensor were rounded to it, so nothing is lost), float32 otherwise.</summary>
+    private static SafetensorsDType WrittenDType(IParameterStore parameters) =>
+        parameters is TensorStore store ? store.HeldDType() switch
         {
-            expected.Add((Gpt2Layout.LmHead, [config.VocabSize, config.NEmbd]));
-        }
-        foreach (var (name, shape) in expected)
-        {
-            if (!parameters.TryGet(name, out ParameterInfo info))
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch,
-                    $"{sourceFolder}: the model has no parameter '{name}', which config.json requires (was it loaded from this folder?)");
-            }
-            if (!info.Shape.SequenceEqual(shape))
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch,
-                    $"{sourceFolder}: the model's parameter '{name}' has shape [{string.Join(", ", info.Shape)}], " +
-                    $"config.json expects [{string.Join(", ", shape)}]");
-            }
-        }
-        foreach (ParameterInfo info in parameters.All)
-        {
-            if (Gpt2Layout.UnexpectedTensorProblem(config, info.Name, required) is { } problem)
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch, $"{sourceFolder}: the model's parameter '{info.Name}' {problem}");
-            }
-        }
-    }
+            "F16" => SafetensorsDType.F16,
+            "BF16" => SafetensorsDType.BF16,
+            _ => SafetensorsDType.F32,
+        } : SafetensorsDType.F32;
 
     private static void TryDeleteFolder(string path)
     {

@@ -144,9 +144,26 @@ public sealed class HfConfig
         return new Gpt2Config(layers, heads, embd, positions, vocab, epsilon, activation, tied, inner);
     }
 
-    private int RequiredInt(string name) => OptionalInt(name) ?? throw Malformed(Path, $"has no {name}");
+    /// <summary>The JSON object at <paramref name="name"/>, or null when absent or null.</summary>
+    internal JsonElement? OptionalObject(string name)
+    {
+        if (!_root.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            throw Malformed(Path, $"{name} is '{v.GetRawText()}', not an object");
+        }
+        return v;
+    }
 
-    private int? OptionalInt(string name)
+    /// <summary>True when <paramref name="name"/> is present and not null.</summary>
+    internal bool Has(string name) => _root.TryGetProperty(name, out JsonElement v) && v.ValueKind != JsonValueKind.Null;
+
+    internal int RequiredInt(string name) => OptionalInt(name) ?? throw Malformed(Path, $"has no {name}");
+
+    internal int? OptionalInt(string name)
     {
         if (!_root.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -159,7 +176,7 @@ public sealed class HfConfig
         return n;
     }
 
-    private double? OptionalDouble(string name)
+    internal double? OptionalDouble(string name)
     {
         if (!_root.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -172,7 +189,7 @@ public sealed class HfConfig
         return d;
     }
 
-    private string? OptionalString(string name)
+    internal string? OptionalString(string name)
     {
         if (!_root.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -185,7 +202,7 @@ public sealed class HfConfig
         return v.GetString();
     }
 
-    private bool? OptionalBool(string name)
+    internal bool? OptionalBool(string name)
     {
         if (!_root.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -199,7 +216,7 @@ public sealed class HfConfig
         };
     }
 
-    private void RequirePositive(string name, int value)
+    internal void RequirePositive(string name, int value)
     {
         if (value <= 0)
         {
@@ -217,6 +234,6 @@ public sealed class HfConfig
         }
     }
 
-    private static InvarLockException Malformed(string path, string problem) =>
+    internal static InvarLockException Malformed(string path, string problem) =>
         new(ErrorCodes.MalformedConfig, $"{path}: {problem}");
 }

@@ -21,7 +21,8 @@ public static class SafetensorsCheckpoint
     private static readonly string[] PickleNames =
         ["pytorch_model.bin", "pytorch_model.bin.index.json", "model.pt", "model.pth", "model.ckpt"];
 
-    /// <summary>Loads every tensor of the folder as float32.</summary>
+    /// <summary>Opens every tensor of the folder in its stored form: F32, F16 and BF16 tensors stay memory-mapped (nothing
+    /// is copied until a tensor is written), F64 is converted to float32. Dispose the store to unmap the files.</summary>
     /// <param name="folder">The model folder.</param>
     /// <param name="mapName">Optional renaming: returns the name to store a tensor under, or null to skip it
     /// (skipped tensors are never converted). Two tensors mapped to the same name are an error.</param>
@@ -35,43 +36,52 @@ public static class SafetensorsCheckpoint
     {
         ArgumentNullException.ThrowIfNull(folder);
         var store = new TensorStore();
-        var origin = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (shardPath, expected) in ResolveFiles(folder))
+        try
         {
-            using SafetensorsFile file = SafetensorsFile.Open(shardPath);
-            if (expected is not null)
+            var origin = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (shardPath, expected) in ResolveFiles(folder))
             {
-                CheckShardAgainstIndex(folder, file, expected);
-            }
-            foreach (SafetensorsEntry entry in file.Entries)
-            {
-                string? target = mapName is null ? entry.Name : mapName(entry.Name);
-                if (target is null)
+                SafetensorsFile file = SafetensorsFile.Open(shardPath);
+                store.KeepAlive(file);
+                if (expected is not null)
                 {
-                    continue;
+                    CheckShardAgainstIndex(folder, file, expected);
                 }
-                if (rejectName?.Invoke(target) is { } problem)
+                foreach (SafetensorsEntry entry in file.Entries)
                 {
-                    throw new InvarLockException(ErrorCodes.ShapeMismatch, $"{shardPath}: tensor '{entry.Name}' {problem}");
-                }
-                if (!origin.TryAdd(target, entry.Name))
-                {
-                    throw SafetensorsHeader.Malformed(shardPath,
-                        $"tensor '{entry.Name}' is stored as '{target}', which tensor '{origin[target]}' already provides");
-                }
-                int[] shape = new int[entry.Shape.Count];
-                for (int i = 0; i < shape.Length; i++)
-                {
-                    if (entry.Shape[i] > int.MaxValue)
+                    string? target = mapName is null ? entry.Name : mapName(entry.Name);
+                    if (target is null)
                     {
-                        throw SafetensorsHeader.Malformed(shardPath, $"tensor '{entry.Name}' has a dimension above {int.MaxValue}");
+                        continue;
                     }
-                    shape[i] = (int)entry.Shape[i];
+                    if (rejectName?.Invoke(target) is { } problem)
+                    {
+                        throw new InvarLockException(ErrorCodes.ShapeMismatch, $"{shardPath}: tensor '{entry.Name}' {problem}");
+                    }
+                    if (!origin.TryAdd(target, entry.Name))
+                    {
+                        throw SafetensorsHeader.Malformed(shardPath,
+                            $"tensor '{entry.Name}' is stored as '{target}', which tensor '{origin[target]}' already provides");
+                    }
+                    int[] shape = new int[entry.Shape.Count];
+                    for (int i = 0; i < shape.Length; i++)
+                    {
+                        if (entry.Shape[i] > int.MaxValue)
+                        {
+                            throw SafetensorsHeader.Malformed(shardPath, $"tensor '{entry.Name}' has a dimension above {int.MaxValue}");
+                        }
+                        shape[i] = (int)entry.Shape[i];
+                    }
+                    file.AddTo(store, target, shape, entry);
                 }
-                store.Add(target, shape, file.ReadFloat32(entry.Name));
             }
+            return store;
         }
-        return store;
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The weight files of <paramref name="folder"/> with, for shards, the tensor names the index assigns to each.</summary>

@@ -148,6 +148,31 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>Adds <paramref name="entry"/> to <paramref name="store"/> under <paramref name="name"/>: F32, F16 and BF16
+    /// data aligned to its element size is added as a view of the mapping (the store must keep this file alive), anything
+    /// else as a float32 copy.</summary>
+    internal void AddTo(Weights.TensorStore store, string name, int[] shape, SafetensorsEntry entry)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!SafetensorsDTypes.IsReadableAsFloat32(entry.DType))
+        {
+            throw SafetensorsHeader.Malformed(Path,
+                $"tensor '{entry.Name}' has dtype {SafetensorsDTypes.ToHeaderName(entry.DType)}, which cannot be read as floating point");
+        }
+        byte* pointer = _data + entry.Begin;
+        int size = SafetensorsDTypes.SizeOf(entry.DType);
+        bool aligned = ((nint)pointer & (size - 1)) == 0;
+        if (aligned && entry.DType is SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16
+            && entry.ElementCount <= Array.MaxLength)
+        {
+            bool half = entry.DType != SafetensorsDType.F32;
+            Compute.HalfFormat format = entry.DType == SafetensorsDType.F16 ? Compute.HalfFormat.Float16 : Compute.HalfFormat.BFloat16;
+            store.AddMapped(name, shape, pointer, entry.ElementCount, half, format);
+            return;
+        }
+        store.Add(name, shape, ReadFloat32(entry.Name));
+    }
+
     /// <summary>The raw little-endian bytes of a tensor (valid until the file is disposed).</summary>
     internal ReadOnlySpan<byte> GetRawBytes(string name)
     {

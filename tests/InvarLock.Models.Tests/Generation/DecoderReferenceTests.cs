@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using System.Text.Json.Nodes;
 using InvarLock.Models.Generation;
 using InvarLock.Models.Gpt2;
@@ -60,7 +61,7 @@ public sealed class DecoderReferenceTests(ITestOutputHelper output) : IDisposabl
         };
         string folder = Generate("gpt2", options);
         using IModel model = new HfCausalAdapter().Load(folder, new ModelLoadOptions { Threads = 1 });
-        var gpt2 = (Gpt2Model)model;
+        var gpt2 = (DecoderModel)model;
         int vocab = model.Description.VocabSize;
         int[][] windows = [Tokens(64, vocab, 1), Tokens(options.Positions, vocab, 2), Tokens(17, vocab, 3)];
         DecoderReferenceResult reference = DecoderReference.Run(folder, windows, _temp.Path);

@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Weights;
@@ -11,8 +12,8 @@ public class Gpt2ModelTests
     [Fact]
     public void ComputeLogits_LaterTokenChanged_EarlierLogitsUnchanged()
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
-        int vocab = model.Config.VocabSize;
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        int vocab = model.Config.Vocab;
         int[] tokens = Gpt2TestModels.Tokens(70, vocab, seed: 1);
         int[] changed = (int[])tokens.Clone();
         const int position = 40;
@@ -28,8 +29,8 @@ public class Gpt2ModelTests
     public void Evaluate_LossEqualsLogSoftmaxOfFullLogits()
     {
         // Vocabulary over one head chunk: the chunked online log-sum-exp must equal the direct one.
-        Gpt2Config config = Gpt2TestModels.Small(vocab: Gpt2Forward.VocabChunk * 2 + 5);
-        using Gpt2Model model = Gpt2TestModels.Create(config);
+        Gpt2Config config = Gpt2TestModels.Small(vocab: DecoderForward.VocabChunk * 2 + 5);
+        using DecoderModel model = Gpt2TestModels.Create(config);
         int[] tokens = Gpt2TestModels.Tokens(33, config.VocabSize, seed: 3);
         float[] logits = model.ComputeLogits(tokens);
         double expected = 0;
@@ -59,8 +60,8 @@ public class Gpt2ModelTests
         Gpt2Config config = Gpt2TestModels.Small();
         int[][] windows = [Gpt2TestModels.Tokens(80, config.VocabSize, 5), Gpt2TestModels.Tokens(23, config.VocabSize, 6)];
         ReadOnlyMemory<int>[] batch = windows.Select(w => (ReadOnlyMemory<int>)w).ToArray();
-        using Gpt2Model single = Gpt2TestModels.Create(config, threads: 1);
-        using Gpt2Model multi = Gpt2TestModels.Create(config, threads: 3);
+        using DecoderModel single = Gpt2TestModels.Create(config, threads: 1);
+        using DecoderModel multi = Gpt2TestModels.Create(config, threads: 3);
         Assert.Equal(single.Evaluate(batch), multi.Evaluate(batch));
         Assert.Equal(single.ComputeLogits(windows[0]), multi.ComputeLogits(windows[0]));
     }
@@ -68,7 +69,7 @@ public class Gpt2ModelTests
     [Fact]
     public void Evaluate_RepeatedAndInterleavedLengths_GivesSameResults()
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         int[] shortWindow = Gpt2TestModels.Tokens(10, 401, 1);
         int[] longWindow = Gpt2TestModels.Tokens(75, 401, 2);
         WindowLoss first = model.Evaluate([shortWindow])[0];
@@ -80,7 +81,7 @@ public class Gpt2ModelTests
     [Fact]
     public void Evaluate_EmptyAndSingleTokenWindows_HaveNoPredictions()
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         IReadOnlyList<WindowLoss> losses = model.Evaluate([Array.Empty<int>(), new[] { 3 }]);
         Assert.Equal(new WindowLoss(0, 0), losses[0]);
         Assert.Equal(new WindowLoss(0, 0), losses[1]);
@@ -89,8 +90,8 @@ public class Gpt2ModelTests
     [Fact]
     public void Evaluate_WindowLongerThanPositions_ThrowsUsage()
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
-        var ex = Assert.Throws<InvarLockException>(() => model.Evaluate([new int[model.Config.NPositions + 1]]));
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        var ex = Assert.Throws<InvarLockException>(() => model.Evaluate([new int[model.Config.MaxPositions + 1]]));
         Assert.Equal(ErrorCodes.Usage, ex.Code);
         Assert.Contains("n_positions", ex.Message, StringComparison.Ordinal);
     }
@@ -100,7 +101,7 @@ public class Gpt2ModelTests
     [InlineData(401)]
     public void Evaluate_TokenOutsideVocabulary_ThrowsUsage(int id)
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         var ex = Assert.Throws<InvarLockException>(() => model.Evaluate([new[] { 1, id, 2 }]));
         Assert.Equal(ErrorCodes.Usage, ex.Code);
     }
@@ -108,7 +109,7 @@ public class Gpt2ModelTests
     [Fact]
     public void Evaluate_CancelledToken_Throws()
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => model.Evaluate([new[] { 1, 2 }], cancellationToken: cts.Token));
@@ -118,7 +119,7 @@ public class Gpt2ModelTests
     public void Evaluate_WithTap_DeliversEveryRequestedModuleWithItsShape()
     {
         Gpt2Config config = Gpt2TestModels.Small();
-        using Gpt2Model model = Gpt2TestModels.Create(config);
+        using DecoderModel model = Gpt2TestModels.Create(config);
         var tap = new RecordingTap(model.Modules.Select(m => m.Name));
         int[][] windows = [Gpt2TestModels.Tokens(12, config.VocabSize, 1), Gpt2TestModels.Tokens(7, config.VocabSize, 2)];
         model.Evaluate(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray(), tap);
@@ -142,7 +143,7 @@ public class Gpt2ModelTests
     {
         Gpt2Config config = Gpt2TestModels.Small();
         TensorStore weights = Gpt2TestModels.RandomWeights(config, 42);
-        using var model = new Gpt2Model(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
+        using var model = Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
         var tap = new RecordingTap(["transformer.wte", "transformer.wpe", "transformer.h.0.ln_1", "transformer.h.0.attn.c_attn"]);
         int[] tokens = [5, 9, 400];
         model.Evaluate([tokens], tap);
@@ -165,7 +166,7 @@ public class Gpt2ModelTests
     public void Evaluate_WithTap_DoesNotChangeLoss()
     {
         Gpt2Config config = Gpt2TestModels.Small();
-        using Gpt2Model model = Gpt2TestModels.Create(config);
+        using DecoderModel model = Gpt2TestModels.Create(config);
         int[] tokens = Gpt2TestModels.Tokens(30, config.VocabSize, 9);
         WindowLoss plain = model.Evaluate([tokens])[0];
         WindowLoss tapped = model.Evaluate([tokens], new RecordingTap(["transformer.h.1.mlp.c_fc", "transformer.ln_f"]))[0];
@@ -176,7 +177,7 @@ public class Gpt2ModelTests
     public void SnapshotRestore_AfterEdit_RestoresExactLoss()
     {
         Gpt2Config config = Gpt2TestModels.Small();
-        using Gpt2Model model = Gpt2TestModels.Create(config);
+        using DecoderModel model = Gpt2TestModels.Create(config);
         int[] tokens = Gpt2TestModels.Tokens(40, config.VocabSize, 4);
         WindowLoss before = model.Evaluate([tokens])[0];
         using IModelSnapshot snapshot = model.Snapshot();
@@ -197,7 +198,7 @@ public class Gpt2ModelTests
         Gpt2Config config = Gpt2TestModels.Small();
         TensorStore weights = Gpt2TestModels.RandomWeights(config, 1);
         weights.Remove("transformer.h.2.mlp.c_proj.bias");
-        var ex = Assert.Throws<InvarLockException>(() => new Gpt2Model(config, weights, new Gpt2TestModels.IdTokenizer(401)));
+        var ex = Assert.Throws<InvarLockException>(() => Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(401)));
         Assert.Equal(ErrorCodes.ShapeMismatch, ex.Code);
         Assert.Contains("transformer.h.2.mlp.c_proj.bias", ex.Message, StringComparison.Ordinal);
     }
@@ -209,9 +210,9 @@ public class Gpt2ModelTests
         TensorStore weights = Gpt2TestModels.RandomWeights(config, 1);
         weights.Remove("transformer.h.0.attn.c_attn.weight");
         weights.Add("transformer.h.0.attn.c_attn.weight", [3 * config.NEmbd, config.NEmbd], new float[3 * config.NEmbd * config.NEmbd]);
-        var ex = Assert.Throws<InvarLockException>(() => new Gpt2Model(config, weights, new Gpt2TestModels.IdTokenizer(401)));
+        var ex = Assert.Throws<InvarLockException>(() => Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(401)));
         Assert.Equal(ErrorCodes.ShapeMismatch, ex.Code);
-        Assert.Contains("expected [96, 288]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("config.json implies [96, 288]", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -225,7 +226,7 @@ public class Gpt2ModelTests
     [Fact]
     public void Modules_SmallModel_ListsEmbeddingsBlocksAndFinalNorm()
     {
-        using Gpt2Model model = Gpt2TestModels.Create(Gpt2TestModels.Small());
+        using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         IReadOnlyList<ModuleInfo> modules = model.Modules;
         Assert.Equal(2 + 6 * 3 + 1, modules.Count);
         Assert.Equal(new ModuleInfo("transformer.wte", ModuleKind.Embedding, ModuleRole.TokenEmbedding, -1, "transformer.wte.weight", null) { OutputWidth = 96 }, modules[0]);
@@ -243,27 +244,48 @@ public class Gpt2ModelTests
     public void Description_TiedModel_CountsEmbeddingOnce()
     {
         Gpt2Config config = Gpt2TestModels.Small();
-        using Gpt2Model model = Gpt2TestModels.Create(config);
+        using DecoderModel model = Gpt2TestModels.Create(config);
         int e = config.NEmbd, inner = config.InnerSize;
         long perBlock = 4L * e + (e * 3L * e + 3 * e) + (e * (long)e + e) + (e * (long)inner + inner) + (inner * (long)e + e);
         long expected = (long)config.VocabSize * e + (long)config.NPositions * e + config.NLayer * perBlock + 2 * e;
-        Assert.Equal(new ModelDescription("gpt2", 3, 4, 96, 401, 80, true, expected, "causal"), model.Description);
+        Assert.Equal(new ModelDescription("gpt2", 3, 4, 96, 401, 80, true, expected, "causal")
+        {
+            KeyValueHeads = 4, HeadDim = 24, IntermediateSize = 384, NormKind = "layernorm", PositionKind = "learned", StoredDType = "F32",
+        }, model.Description);
     }
 
     [Fact]
     public void Description_UntiedHead_UsesLmHeadAndCountsIt()
     {
         Gpt2Config config = Gpt2TestModels.Small(tie: false);
-        using Gpt2Model untied = Gpt2TestModels.Create(config, withLmHead: true);
-        using Gpt2Model tiedStore = Gpt2TestModels.Create(Gpt2TestModels.Small(), withLmHead: true);
+        using DecoderModel untied = Gpt2TestModels.Create(config, withLmHead: true);
+        using DecoderModel tied = Gpt2TestModels.Create(Gpt2TestModels.Small());
         Assert.False(untied.Description.TiedEmbeddings);
         Assert.Equal("lm_head", untied.Modules[^1].Name);
-        Assert.Equal(tiedStore.Description.ParameterCount + (long)config.VocabSize * config.NEmbd, untied.Description.ParameterCount);
-        // With tying, a stored lm_head.weight is ignored: the loss is that of the model without it.
+        Assert.Equal(tied.Description.ParameterCount + (long)config.VocabSize * config.NEmbd, untied.Description.ParameterCount);
         int[] tokens = Gpt2TestModels.Tokens(20, 401, 1);
-        using Gpt2Model plain = Gpt2TestModels.Create(Gpt2TestModels.Small());
-        Assert.Equal(plain.Evaluate([tokens])[0], tiedStore.Evaluate([tokens])[0]);
-        Assert.NotEqual(plain.Evaluate([tokens])[0], untied.Evaluate([tokens])[0]);
+        Assert.NotEqual(tied.Evaluate([tokens])[0], untied.Evaluate([tokens])[0]);
+    }
+
+    [Fact]
+    public void Constructor_TiedConfigWithADifferentStoredHead_ThrowsShapeMismatch()
+    {
+        var ex = Assert.Throws<InvarLockException>(() => Gpt2TestModels.Create(Gpt2TestModels.Small(), withLmHead: true));
+        Assert.Equal(ErrorCodes.ShapeMismatch, ex.Code);
+        Assert.Contains("tie_word_embeddings is true but the stored 'lm_head.weight' differs", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Constructor_TiedConfigWithAnExactCopyOfTheHead_DropsItAndMatchesTheTiedModel()
+    {
+        Gpt2Config config = Gpt2TestModels.Small();
+        TensorStore weights = Gpt2TestModels.RandomWeights(config, 42);
+        weights.Add("lm_head.weight", [config.VocabSize, config.NEmbd], (float[])weights.GetArray("transformer.wte.weight").Clone());
+        using DecoderModel withCopy = Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
+        using DecoderModel plain = Gpt2TestModels.Create(config);
+        int[] tokens = Gpt2TestModels.Tokens(20, 401, 1);
+        Assert.False(withCopy.Parameters.TryGet("lm_head.weight", out _));
+        Assert.Equal(plain.Evaluate([tokens])[0], withCopy.Evaluate([tokens])[0]);
     }
 
     private sealed class RecordingTap(IEnumerable<string> names) : IActivationTap

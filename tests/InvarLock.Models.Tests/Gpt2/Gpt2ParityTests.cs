@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using System.Diagnostics;
 using System.Text.Json;
 using InvarLock.Models.Gpt2;
@@ -34,7 +35,7 @@ public sealed class Gpt2ParityTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Evaluate_UntiedHeadExactGeluMultiChunkVocab_MatchesPyTorch() =>
         // A vocabulary wider than one output-head chunk exercises the online log-sum-exp across chunks.
-        AssertParity(Gpt2TestModels.Small(activation: "gelu", tie: false, vocab: Gpt2Forward.VocabChunk + 300), seed: 8, withLmHead: true);
+        AssertParity(Gpt2TestModels.Small(activation: "gelu", tie: false, vocab: DecoderForward.VocabChunk + 300), seed: 8, withLmHead: true);
 
     private void AssertParity(Gpt2Config config, int seed, bool withLmHead)
     {
@@ -49,7 +50,7 @@ public sealed class Gpt2ParityTests(ITestOutputHelper output) : IDisposable
         WriteInputs(config, weights, windows);
         RunReference();
 
-        using var model = new Gpt2Model(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
+        using var model = Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
         IReadOnlyList<WindowLoss> losses = model.Evaluate(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
         using JsonDocument result = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "result.json")));
         double[] referenceNll = result.RootElement.GetProperty("nll").EnumerateArray().Select(e => e.GetDouble()).ToArray();

@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Weights;
@@ -63,8 +64,12 @@ internal static class Gpt2TestModels
         return store;
     }
 
-    internal static Gpt2Model Create(Gpt2Config config, int seed = 42, int threads = 0, bool withLmHead = false) =>
-        new(config, RandomWeights(config, seed, withLmHead), new IdTokenizer(config.VocabSize), threads);
+    internal static DecoderModel Create(Gpt2Config config, int seed = 42, int threads = 0, bool withLmHead = false) =>
+        Build(config, RandomWeights(config, seed, withLmHead), new IdTokenizer(config.VocabSize), threads);
+
+    /// <summary>A GPT-2 on the decoder engine over <paramref name="weights"/>.</summary>
+    internal static DecoderModel Build(Gpt2Config config, TensorStore weights, ITokenizer tokenizer, int threads = 0) =>
+        DecoderModel.FromGpt2(config, weights, tokenizer, threads);
 
     internal static int[] Tokens(int length, int vocab, int seed)
     {

@@ -1,3 +1,4 @@
+using InvarLock.Models.Decoder;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
 using InvarLock.Models.Safetensors;
@@ -30,11 +31,12 @@ public sealed class HfCausalAdapterTests : IDisposable
     [Fact]
     public void Describe_OtherFolders_AreUnsupportedWithAReason()
     {
-        string llama = Directory.CreateDirectory(_temp.Combine("llama")).FullName;
-        File.WriteAllText(Path.Combine(llama, "config.json"), "{\"model_type\":\"llama\"}");
-        ModelProbe probe = _adapter.Describe(llama);
+        string falcon = Directory.CreateDirectory(_temp.Combine("falcon")).FullName;
+        File.WriteAllText(Path.Combine(falcon, "config.json"), "{\"model_type\":\"falcon\"}");
+        ModelProbe probe = _adapter.Describe(falcon);
         Assert.False(probe.CanLoad);
-        Assert.Contains("'llama'", probe.Reason);
+        Assert.Contains("'falcon'", probe.Reason);
+        Assert.Contains("supported: gpt2, llama, mistral, qwen2, qwen3, phi3, gemma", probe.Reason);
 
         ModelProbe missing = _adapter.Describe(_temp.Combine("absent"));
         Assert.False(missing.CanLoad);
@@ -69,7 +71,7 @@ public sealed class HfCausalAdapterTests : IDisposable
         string folder = CheckpointFactory.CreateTiny(_temp.Path);
         using IModel model = _adapter.Load(folder, Options);
 
-        Assert.IsType<Gpt2Model>(model);
+        Assert.IsType<DecoderModel>(model);
         ModelDescription d = model.Description;
         Assert.Equal(("gpt2", 2, 4, 64, 256, true, "causal"), (d.Architecture, d.Layers, d.Heads, d.HiddenSize, d.MaxPositions, d.TiedEmbeddings, d.Objective));
         Assert.Equal(model.Tokenizer.Info.VocabSize, d.VocabSize);

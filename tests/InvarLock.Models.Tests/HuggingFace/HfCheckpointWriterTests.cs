@@ -127,7 +127,7 @@ public sealed class HfCheckpointWriterTests : IDisposable
     [Theory]
     [InlineData(SafetensorsDType.F16)]
     [InlineData(SafetensorsDType.BF16)]
-    public void WriteCheckpoint_ShardedHalfPrecisionSource_WritesOneF32FileWithTheSameValues(SafetensorsDType dtype)
+    public void WriteCheckpoint_ShardedHalfPrecisionSource_WritesOneFileInTheStoredTypeWithTheSameValues(SafetensorsDType dtype)
     {
         string source = MakeShardedSource(CheckpointFactory.CreateTiny(_temp.Path, "source"), dtype);
         string target = _temp.Combine("written");
@@ -139,7 +139,7 @@ public sealed class HfCheckpointWriterTests : IDisposable
         Assert.DoesNotContain(files, f => f.StartsWith("model-", StringComparison.Ordinal) || f == SafetensorsCheckpoint.IndexFileName);
         using (SafetensorsFile file = SafetensorsFile.Open(Path.Combine(target, SafetensorsCheckpoint.SingleFileName)))
         {
-            Assert.All(file.Entries, e => Assert.Equal(SafetensorsDType.F32, e.DType));
+            Assert.All(file.Entries, e => Assert.Equal(dtype, e.DType));
             Assert.All(file.Entries, e => Assert.StartsWith("transformer.", e.Name));
         }
         using IModel reloaded = _adapter.Load(target, Options);

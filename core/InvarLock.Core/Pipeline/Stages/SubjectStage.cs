@@ -6,10 +6,10 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Core.Pipeline.Stages;
 
 /// <summary>Stage 6: the subject — the brought checkpoint loaded, or the edit applied to a fresh copy of the baseline
-/// (with a snapshot that can undo it); its tokenizer must be the baseline's.</summary>
+/// (with a snapshot that can undo it); its tokenizer must be the baseline's. The baseline model is already disposed: only its tokenizer digest is needed.</summary>
 internal static class SubjectStage
 {
-    public static SubjectModel Run(EvaluationRequest request, RunSetup setup, CheckedInputs inputs, IModel baseline, RunContext context)
+    public static SubjectModel Run(EvaluationRequest request, RunSetup setup, CheckedInputs inputs, string baselineTokenizerSha256, RunContext context)
     {
         context.Observer.StageStarted("load subject", 0);
         SubjectModel subject;
@@ -39,10 +39,10 @@ internal static class SubjectStage
             }
         }
         context.Observer.StageCompleted("load subject");
-        if (subject.Model.Tokenizer.Info.Sha256 != baseline.Tokenizer.Info.Sha256)
+        if (subject.Model.Tokenizer.Info.Sha256 != baselineTokenizerSha256)
         {
             string where = subject.BroughtPath ?? inputs.BaselinePath;
-            string mine = subject.Model.Tokenizer.Info.Sha256[..12], theirs = baseline.Tokenizer.Info.Sha256[..12];
+            string mine = subject.Model.Tokenizer.Info.Sha256[..12], theirs = baselineTokenizerSha256[..12];
             subject.Dispose();
             throw new InvarLockException(ErrorCodes.PairingMismatch,
                 $"{where}: tokenizer differs from the baseline's ({mine} vs {theirs}); windows cannot be paired");

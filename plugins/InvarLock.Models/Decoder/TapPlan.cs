@@ -1,6 +1,6 @@
 using InvarLock.Sdk.Models;
 
-namespace InvarLock.Models.Gpt2;
+namespace InvarLock.Models.Decoder;
 
 /// <summary>Which of a model's modules (by index in <see cref="IModel.Modules"/>) an <see cref="IActivationTap"/> wants.</summary>
 internal sealed class TapPlan
@@ -17,7 +17,7 @@ internal sealed class TapPlan
         HeadIndex = headIndex;
     }
 
-    /// <summary>Index of the <c>lm_head</c> module, or −1 when the model has none.</summary>
+    /// <summary>Index of the output head module, or −1 when the model has none of its own (a tied head).</summary>
     internal int HeadIndex { get; }
 
     /// <summary>A plan for <paramref name="tap"/>, or null when the tap wants none of the modules.</summary>
@@ -37,7 +37,7 @@ internal sealed class TapPlan
             names[i] = modules[i].Name;
             wanted[i] = requested.Contains(names[i]);
             any |= wanted[i];
-            if (names[i] == "lm_head")
+            if (modules[i].Role == ModuleRole.OutputHead)
             {
                 head = i;
             }
