@@ -15,6 +15,7 @@ internal sealed class DecoderLayout
 
     internal DecoderLayout(DecoderConfig config)
     {
+        CheckSizes(config);
         _c = config;
         DecoderNameTable n = config.Names;
         int d = config.Hidden;
@@ -62,6 +63,25 @@ internal sealed class DecoderLayout
         if (!config.TiedHead)
         {
             Add(n.Weight(ModuleRole.OutputHead), [config.Vocab, d]); // nn.Linear in every family
+        }
+    }
+
+    /// <summary>Refuses dimensions whose products overflow the engine's index arithmetic (a hostile or corrupt config.json),
+    /// before any shape is computed from them.</summary>
+    private static void CheckSizes(DecoderConfig c)
+    {
+        const long Limit = int.MaxValue / 4;
+        long projections = ((long)c.Heads + 2L * c.KeyValueHeads) * c.HeadDim;
+        long[] sizes = [c.Hidden, projections, 2L * c.Intermediate, c.Vocab, c.MaxPositions, c.Layers];
+        foreach (long size in sizes)
+        {
+            if (size <= 0 && c.Layers > 0 || size > Limit)
+            {
+                throw new InvarLockException(ErrorCodes.MalformedConfig, string.Create(CultureInfo.InvariantCulture,
+                    $"config.json: {c.ModelType} dimensions out of range (layers {c.Layers}, hidden {c.Hidden}, heads {c.Heads}, " +
+                    $"kv heads {c.KeyValueHeads}, head_dim {c.HeadDim}, intermediate {c.Intermediate}, vocab {c.Vocab}, " +
+                    $"positions {c.MaxPositions})"));
+            }
         }
     }
 

@@ -94,6 +94,8 @@ public sealed class DecoderFamiliesTests : IDisposable
     [InlineData("hidden_size", "-4", "hidden_size is -4")]
     [InlineData("partial_rotary_factor", "0.1", "does not give an even rotary width")]
     [InlineData("rope_theta", "0", "rope_theta")]
+    [InlineData("head_dim", "1073741824", "dimensions out of range")]
+    [InlineData("intermediate_size", "2000000000", "dimensions out of range")]
     public void Load_InvalidConfigValue_ThrowsMalformedConfig(string key, string value, string fragment)
     {
         string folder = Demo("llama", c => c[key] = JsonNode.Parse(value));
