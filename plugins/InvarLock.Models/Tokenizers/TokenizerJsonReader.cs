@@ -227,7 +227,7 @@ internal sealed class TokenizerJsonReader
             case "NFKC": return new UnicodeFormNormalizer(NormalizationForm.FormKC);
             case "NFKD": return new UnicodeFormNormalizer(NormalizationForm.FormKD);
             case "Lowercase": return new LowercaseNormalizer();
-            case "StripAccents": return new StripAccentsNormalizer();
+            case "StripAccents": return new StripAccentsNormalizer(nonSpacingOnly: false);
             case "Strip": return new StripNormalizer(Flag(e, "strip_left", true, where), Flag(e, "strip_right", true, where));
             case "Prepend": return new PrependNormalizer(String(Required(e, "prepend", where), where + ".prepend"));
             case "Replace": return ReadReplace(e, where);
@@ -249,7 +249,7 @@ internal sealed class TokenizerJsonReader
                 if (stripAccents)
                 {
                     steps.Add(new UnicodeFormNormalizer(NormalizationForm.FormD));
-                    steps.Add(new StripAccentsNormalizer());
+                    steps.Add(new StripAccentsNormalizer(nonSpacingOnly: true));
                 }
                 if (lowercase)
                 {

@@ -157,6 +157,7 @@ internal static class HuggingFaceReference
             "0", "7", "42", "123", "4567", "١٢٣", "½", "Ⅻ", "①", "3.14", "-1e10", "0x1F",
             ".", ",", "!", "?", "...", "—", "«", "»", "“", "”", "(", ")", "{", "}", "[", "]", "$", "€", "%", "#", "@", "_",
             "http://x.y/z?a=1&b=2", "user@example.com", "x86_64", "C++", "a_b_c", "fooBar", "ABCdef",
+            "aⅫb", "aⒶb", "a🄰b", "a\u200Cb", "a\u200Db", "a²b", "a\u0345b", "ᛮ", "〇",
         ];
         var random = new Random(seed);
         var texts = new List<string>(count);

@@ -14,8 +14,9 @@ namespace InvarLock.Models.Tokenizers.PreTokenizers;
 /// general category (for example U+1D400 MATHEMATICAL BOLD CAPITAL A, an Lu, stands as U+2C00, also Lu); match
 /// offsets are mapped back to the real text. Patterns with their own supplementary literals are matched on the real
 /// text.</item>
-/// <item><c>\w</c> is rewritten to <c>[\p{L}\p{M}\p{Nd}\p{Pc}]</c> (Oniguruma's word class takes every mark, .NET's
-/// only Mn); <c>\s</c>, <c>\d</c>, <c>\p{..}</c> categories, <c>(?i:...)</c>, lookahead and <c>{m,n}</c> mean the
+/// <item><c>\w</c> is rewritten to Oniguruma's word class, Unicode's Alphabetic + Mark + Nd + Pc + Join_Control:
+/// <c>[\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\u200C\u200D\u24B6-\u24E9]</c> (.NET's takes only Mn of the marks, and
+/// neither Nl, ZWNJ/ZWJ nor the circled letters); <c>\W</c> outside a class likewise; <c>\s</c>, <c>\d</c>, <c>\p{..}</c> categories, <c>(?i:...)</c>, lookahead and <c>{m,n}</c> mean the
 /// same in both.</item>
 /// <item>Syntax .NET lacks (possessive quantifiers, <c>\h</c>, script names such as <c>\p{Han}</c>) is refused when
 /// the file is read, with the parser's message.</item>
@@ -61,7 +62,7 @@ internal sealed class RegexPattern : SplitPattern
             realIndex.Add(i);
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                standIn.Append(StandIn(CharUnicodeInfo.GetUnicodeCategory(text, i)));
+                standIn.Append(StandIn(char.ConvertToUtf32(text[i], text[i + 1]), CharUnicodeInfo.GetUnicodeCategory(text, i)));
                 i += 2;
             }
             else
@@ -104,8 +105,9 @@ internal sealed class RegexPattern : SplitPattern
     private InvarLockException TooSlow() => new(ErrorCodes.MalformedTokenizer,
         $"{_source}: regex /{Pattern}/ took longer than {MatchTimeout.TotalSeconds:0} s on one match (catastrophic backtracking?)");
 
-    /// <summary>A BMP char of the same general category as a supplementary scalar.</summary>
-    internal static char StandIn(UnicodeCategory category) => category switch
+    /// <summary>A BMP char of the same general category as a supplementary scalar (the Alphabetic symbols
+    /// U+1F130..U+1F189 stand as U+24B6, also an Alphabetic So).</summary>
+    internal static char StandIn(int scalar, UnicodeCategory category) => scalar is >= 0x1F130 and <= 0x1F189 ? '\u24B6' : category switch
     {
         UnicodeCategory.UppercaseLetter => '\u2C00',
         UnicodeCategory.LowercaseLetter => '\u2C30',
@@ -137,7 +139,7 @@ internal sealed class RegexPattern : SplitPattern
     /// <summary>Rewrites Oniguruma's <c>\w</c>/<c>\W</c> to .NET classes with the same meaning.</summary>
     internal static string Rewrite(string pattern)
     {
-        const string Word = @"\p{L}\p{M}\p{Nd}\p{Pc}";
+        const string Word = @"\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\u200C\u200D\u24B6-\u24E9";
         var sb = new StringBuilder(pattern.Length + 16);
         bool inClass = false;
         for (int i = 0; i < pattern.Length; i++)
