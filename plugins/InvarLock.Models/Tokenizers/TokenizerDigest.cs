@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace InvarLock.Models.Tokenizers;
 
@@ -56,6 +58,91 @@ internal static class TokenizerDigest
             Flush();
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Folds the window BOS rule into a definition digest: SHA-256 of <c>&lt;digest&gt;\nbos &lt;ids&gt;\n</c>
+    /// with the prefix ids comma-separated (empty when windows get no BOS).</summary>
+    public static string WithBosRule(string definitionSha256, IReadOnlyList<int> prefixIds)
+    {
+        var text = new StringBuilder(definitionSha256).Append("\nbos ");
+        for (int i = 0; i < prefixIds.Count; i++)
+        {
+            text.Append(i == 0 ? "" : ",").Append(prefixIds[i]);
+        }
+        text.Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>The SHA-256 of a <c>tokenizer.json</c> in canonical form: <c>hf-tokenizer-json\n</c>, then the
+    /// document as compact JSON with every object's keys in ordinal order, without the top-level <c>version</c>,
+    /// <c>truncation</c> and <c>padding</c> (they do not change ids). Whitespace and key order in the file do not change
+    /// it; any change of vocabulary, merges, component or option does.</summary>
+    public static string ComputeCanonicalJson(JsonElement root)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData("hf-tokenizer-json\n"u8);
+        using (var stream = new HashingStream(hash))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
+        {
+            WriteCanonical(writer, root, topLevel: true);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element, bool topLevel)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+            {
+                var properties = new List<JsonProperty>();
+                foreach (var p in element.EnumerateObject())
+                {
+                    if (!(topLevel && p.Name is "version" or "truncation" or "padding"))
+                    {
+                        properties.Add(p);
+                    }
+                }
+                properties.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                writer.WriteStartObject();
+                foreach (var p in properties)
+                {
+                    writer.WritePropertyName(p.Name);
+                    WriteCanonical(writer, p.Value, topLevel: false);
+                }
+                writer.WriteEndObject();
+                writer.Flush();
+                break;
+            }
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item, topLevel: false);
+                }
+                writer.WriteEndArray();
+                writer.Flush();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary>A write-only stream that feeds a hash.</summary>
+    private sealed class HashingStream(IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
     }
 
     private static void AppendEscaped(StringBuilder sb, string token)

