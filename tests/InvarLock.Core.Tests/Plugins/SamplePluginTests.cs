@@ -127,7 +127,7 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
 
         var e = Assert.Throws<InvarLockException>(() => host.Installer.Install(strangerSigned, "stranger.nupkg"));
 
-        string strangerFingerprint = PackageSignatureVerifier.Fingerprint(fixture.StrangerCertificate);
+        string strangerFingerprint = PluginSignatureVerifier.Fingerprint(fixture.StrangerCertificate);
         Assert.Contains("is not on the trust list", e.Message);
         Assert.Contains($"invarlock plugins trust add {strangerFingerprint}", e.Message);
     }
