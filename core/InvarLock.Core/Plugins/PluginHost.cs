@@ -47,6 +47,9 @@ public sealed class PluginHost : IDisposable
     /// <summary>The plugins loaded by <see cref="LoadInto"/>, sorted by id.</summary>
     public IReadOnlyList<LoadedPlugin> Loaded => _loaded.ConvertAll(l => l.Plugin);
 
+    /// <summary>The snapshot folder of each loaded plugin (deleted when the host is disposed).</summary>
+    internal IReadOnlyList<string> SnapshotDirectories => _loaded.ConvertAll(l => l.Snapshot.Directory);
+
     /// <summary>Creates a host from the environment and loads the enabled plugins into <paramref name="registry"/>:
     /// the call a run makes after registering the first-party components. Dispose the host when the run ends.</summary>
     public static PluginHost LoadEnabledPlugins(PluginRegistry registry, IReadOnlyDictionary<string, string?> environment)

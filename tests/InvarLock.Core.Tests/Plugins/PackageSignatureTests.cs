@@ -88,7 +88,7 @@ public sealed class PackageSignatureTests : IDisposable
 
         var e = Assert.Throws<InvarLockException>(() => PluginSignatureVerifier.Verify(signed, "t.nupkg"));
 
-        Assert.StartsWith("t.nupkg: signature refused (NU3", e.Message);
+        Assert.Contains("signing certificate is not valid now", e.Message);
     }
 
     [Fact]
@@ -138,6 +138,8 @@ public sealed class PackageSignatureTests : IDisposable
 
         string output = DotnetNugetVerify.Run(dir.Path, package, _cert);
 
-        Assert.Contains("Successfully verified package 'Acme.Minimal.1.0.0'", output);
+        // The helper throws unless the exit code is 0; NuGet only warns that the signature has no timestamp.
+        Assert.Contains("Verifying Acme.Minimal.1.0.0", output);
+        Assert.DoesNotContain("error", output, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -61,6 +61,14 @@ public static class PluginSignatureVerifier
         {
             throw Refuse(displayName, "signature does not verify");
         }
+        // NuGet downgrades an expired certificate to a warning once untrusted roots are allowed; without a timestamp
+        // nothing proves the package was signed while the certificate was valid, so it must be valid now.
+        DateTime now = DateTime.UtcNow;
+        if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+        {
+            throw Refuse(displayName,
+                $"signing certificate is not valid now (valid {certificate.NotBefore.ToUniversalTime():O} to {certificate.NotAfter.ToUniversalTime():O}); an untimestamped signature counts only while its certificate is valid");
+        }
         if (trust is not null)
         {
             var allowList = new List<VerificationAllowListEntry>();
