@@ -21,7 +21,7 @@ public static partial class ReportVerifier
     /// <see cref="Plugins.PluginRegistry.GuardPolicies"/>) names the guard gates when they are recomputed; without it a
     /// guard's gate is <c>&lt;name&gt;_pass</c>.</summary>
     public static VerifyResult Verify(IReadOnlyList<string> reportPaths, string? baselinePath, string? profile,
-        Plugins.GuardPolicyCatalog? guards = null)
+        Plugins.GuardPolicyCatalog? guards = null, SignaturePolicy? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(reportPaths);
         EvaluationReport? baseline = null;
@@ -46,15 +46,16 @@ public static partial class ReportVerifier
         var results = new List<ReportVerification>(reportPaths.Count);
         foreach (string path in reportPaths)
         {
-            results.Add(VerifyOne(path, baseline, baselineError, profile, guards));
+            results.Add(VerifyOne(path, baseline, baselineError, profile, guards, signatures));
         }
 
         return new VerifyResult(results, baselinePath);
     }
 
-    /// <summary>Verifies one report (<paramref name="guards"/> as in <see cref="Verify"/>).</summary>
+    /// <summary>Verifies one report (<paramref name="guards"/> as in <see cref="Verify"/>; <paramref name="signatures"/>
+    /// says whether a signature from a trusted signer is required, default <see cref="SignaturePolicy.None"/>).</summary>
     public static ReportVerification VerifyOne(string path, EvaluationReport? baseline, string? baselineError, string? profile,
-        Plugins.GuardPolicyCatalog? guards = null)
+        Plugins.GuardPolicyCatalog? guards = null, SignaturePolicy? signatures = null)
     {
         var checks = new List<VerifyCheck>();
         void Fail(string id, string message) => checks.Add(new VerifyCheck(id, false, VerifyCheck.Malformed, $"{path}: {message}"));
@@ -118,6 +119,9 @@ public static partial class ReportVerifier
         {
             Pass("content_digest", "integrity.content_sha256 matches the report's canonical content.");
         }
+
+        // 3b. Signature beside the report: binds it to whoever holds a trusted signing key.
+        CheckSignature(path, node, report.Run.Profile, signatures ?? SignaturePolicy.None, checks);
 
         // 4. Runtime manifest beside the report.
         CheckManifest(path, bytes, report, checks);
@@ -204,6 +208,48 @@ public static partial class ReportVerifier
             {
                 Fail(id, $"recomputation mismatch at {difference}");
             }
+        }
+    }
+
+    private static void CheckSignature(string path, JsonObject node, string profile, SignaturePolicy policy, List<VerifyCheck> checks)
+    {
+        string signaturePath = Security.ReportSignature.PathFor(path);
+        bool required = policy.RequiresSignature(profile);
+        if (!File.Exists(signaturePath))
+        {
+            if (required)
+            {
+                checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed,
+                    $"{path}: no signature ({Path.GetFileName(signaturePath)} is missing beside the report); a signature from a trusted signer is required"));
+            }
+            return;
+        }
+        Security.ReportSignerIdentity signer;
+        try
+        {
+            byte[] signature = Sdk.IO.InputFile.ReadAllBytes(signaturePath, Security.ReportSignature.MaxSignatureBytes, ErrorCodes.MalformedReport, "report signature");
+            signer = Security.ReportSignature.Verify(Security.ReportSignature.CanonicalBytes(node), signature, signaturePath, DateTimeOffset.UtcNow);
+        }
+        catch (InvarLockException e)
+        {
+            checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed, e.Message));
+            return;
+        }
+        if (required && policy.TrustedSigners.Count == 0)
+        {
+            checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed,
+                $"{path}: signed by {signer.Describe()}, but a trusted signer is required and none was given (--trusted-signer FINGERPRINT or --trusted-signers FILE)"));
+        }
+        else if (policy.TrustedSigners.Count > 0 && !policy.TrustedSigners.Contains(signer.Fingerprint))
+        {
+            checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed,
+                $"{path}: signed by {signer.Describe()}, who is not a trusted signer"));
+        }
+        else
+        {
+            checks.Add(new VerifyCheck("signature", true, VerifyCheck.Malformed, policy.TrustedSigners.Count > 0
+                ? $"Signed by {signer.Describe()}, a trusted signer, at {signer.SigningTime:O}."
+                : $"Signed by {signer.Describe()} at {signer.SigningTime:O}; the signer was not checked against a trust list (--trusted-signer)."));
         }
     }
 
