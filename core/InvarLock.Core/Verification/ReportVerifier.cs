@@ -28,25 +28,15 @@ public static partial class ReportVerifier
         string? baselineError = null;
         if (baselinePath is not null)
         {
-            try
-            {
-                baseline = JsonSerializer.Deserialize<EvaluationReport>(ReportJson.ReadFile(baselinePath).Node, ReportJson.Options)
-                    ?? throw new JsonException("null report");
-            }
-            catch (InvarLockException e)
-            {
-                baselineError = e.Message;
-            }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
-            {
-                baselineError = $"{baselinePath}: not a valid evaluation report ({OneLine(e.Message)})";
-            }
+            (baseline, baselineError) = ReadBaseline(baselinePath);
         }
 
         var results = new List<ReportVerification>(reportPaths.Count);
         foreach (string path in reportPaths)
         {
-            results.Add(VerifyOne(path, baseline, baselineError, profile, guards, signatures));
+            results.Add(path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                ? VerifyBundle(path, baselinePath is null ? null : (baseline, baselineError), profile, guards, signatures)
+                : VerifyOne(path, baseline, baselineError, profile, guards, signatures));
         }
 
         return new VerifyResult(results, baselinePath);
@@ -208,6 +198,78 @@ public static partial class ReportVerifier
             {
                 Fail(id, $"recomputation mismatch at {difference}");
             }
+        }
+    }
+
+    /// <summary>Verifies an evidence bundle (<see cref="EvidenceBundle"/>): every file against its checksum, then the
+    /// bundled report as <see cref="VerifyOne"/> does, against the bundled baseline report unless
+    /// <paramref name="givenBaseline"/> (from <c>--baseline</c>) overrides it. Messages name files as
+    /// <c>BUNDLE.zip!NAME</c>.</summary>
+    public static ReportVerification VerifyBundle(string zipPath, (EvaluationReport? Report, string? Error)? givenBaseline, string? profile,
+        Plugins.GuardPolicyCatalog? guards = null, SignaturePolicy? signatures = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(zipPath);
+        string directory = Directory.CreateTempSubdirectory("invarlock-evidence-").FullName;
+        try
+        {
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = EvidenceBundle.Extract(zipPath, directory);
+            }
+            catch (InvarLockException e)
+            {
+                return new ReportVerification(zipPath, "malformed", null, null, null, [],
+                    [new VerifyCheck("bundle", false, VerifyCheck.Malformed, e.Message)]);
+            }
+            var checks = new List<VerifyCheck>
+            {
+                problems.Count == 0
+                    ? new VerifyCheck("bundle_checksums", true, VerifyCheck.Malformed, $"Every file in the bundle matches {EvidenceBundle.ChecksumsName}.")
+                    : new VerifyCheck("bundle_checksums", false, VerifyCheck.Malformed, $"{zipPath}: " + string.Join("; ", problems)),
+            };
+            (EvaluationReport? baseline, string? baselineError) = givenBaseline ?? (null, null);
+            string bundledBaseline = Path.Combine(directory, EvidenceBundle.BaselineReportName.Replace('/', Path.DirectorySeparatorChar));
+            if (givenBaseline is null && File.Exists(bundledBaseline))
+            {
+                (baseline, baselineError) = ReadBaseline(bundledBaseline);
+            }
+            string reportPath = Path.Combine(directory, ReportWriter.ReportFileName);
+            ReportVerification inner = VerifyOne(reportPath, baseline, baselineError, profile, guards, signatures);
+            string prefix = directory + Path.DirectorySeparatorChar;
+            foreach (VerifyCheck c in inner.Checks)
+            {
+                checks.Add(c with { Message = c.Message.Replace(prefix, zipPath + "!", StringComparison.Ordinal) });
+            }
+            string status = checks.Exists(c => !c.Ok && c.Category == VerifyCheck.Malformed) ? "malformed" : inner.Status;
+            return inner with { Path = zipPath, Status = status, Checks = checks };
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static (EvaluationReport? Report, string? Error) ReadBaseline(string baselinePath)
+    {
+        try
+        {
+            return (JsonSerializer.Deserialize<EvaluationReport>(ReportJson.ReadFile(baselinePath).Node, ReportJson.Options)
+                ?? throw new JsonException("null report"), null);
+        }
+        catch (InvarLockException e)
+        {
+            return (null, e.Message);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            return (null, $"{baselinePath}: not a valid evaluation report ({OneLine(e.Message)})");
         }
     }
 

@@ -12,7 +12,7 @@ internal static class VerifyCommand
 {
     public static Command Create(IServiceProvider services, CliConsole console)
     {
-        Argument<FileInfo[]> reports = new("reports") { Description = "evaluation.report.json files to verify", Arity = ArgumentArity.OneOrMore };
+        Argument<FileInfo[]> reports = new("reports") { Description = "evaluation.report.json files (or evidence bundles, FILE.zip) to verify", Arity = ArgumentArity.OneOrMore };
         Option<FileInfo?> baseline = new("--baseline") { Description = "The baseline's own report: windows and tokenizer must match" };
         Option<string?> profile = new("--profile") { Description = "Require the reports to have been made under this profile" };
         Option<bool> json = new("--json") { Description = "Print one JSON envelope" };

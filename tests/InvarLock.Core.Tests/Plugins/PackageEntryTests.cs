@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using InvarLock.Core.Plugins;
 using InvarLock.Core.Plugins.Packaging;
+using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Core.Tests.Plugins;
@@ -28,8 +29,8 @@ public sealed class PackageEntryTests : IDisposable
     [InlineData("plugin\\..\\evil.dll")]
     [InlineData("plugin//x.dll")]
     [InlineData("plugin/x\u0001.dll")]
-    public void CheckEntryName_UnsafeName_ReturnsProblem(string name) =>
-        Assert.NotNull(VerifiedPackage.CheckEntryName(name, 240));
+    public void Check_UnsafeEntryName_ReturnsProblem(string name) =>
+        Assert.NotNull(ZipEntryName.Check(name, 240));
 
     [Theory]
     [InlineData("plugin/Acme.dll")]
@@ -37,8 +38,8 @@ public sealed class PackageEntryTests : IDisposable
     [InlineData("_rels/.rels")]
     [InlineData("[Content_Types].xml")]
     [InlineData("plugin/")]
-    public void CheckEntryName_SafeName_ReturnsNull(string name) =>
-        Assert.Null(VerifiedPackage.CheckEntryName(name, 240));
+    public void Check_SafeEntryName_ReturnsNull(string name) =>
+        Assert.Null(ZipEntryName.Check(name, 240));
 
     [Theory]
     [InlineData("plugin/../../escaped.txt")]

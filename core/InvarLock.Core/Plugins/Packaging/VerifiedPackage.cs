@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Plugins;
 using NuGet.Packaging;
@@ -152,7 +153,7 @@ internal sealed class VerifiedPackage
         foreach (ZipArchiveEntry e in zip.Entries)
         {
             string name = e.FullName;
-            string? problem = CheckEntryName(name, limits.MaxNameLength);
+            string? problem = ZipEntryName.Check(name, limits.MaxNameLength);
             if (problem is not null)
             {
                 throw Refuse(displayName, $"entry '{Printable(name)}' {problem}");
@@ -184,47 +185,6 @@ internal sealed class VerifiedPackage
             }
         }
         return pluginFiles;
-    }
-
-    /// <summary>Null when <paramref name="entryName"/> is a safe relative zip name; otherwise what is wrong with it.</summary>
-    internal static string? CheckEntryName(string entryName, int maxLength)
-    {
-        if (entryName.Length == 0)
-        {
-            return "has an empty name";
-        }
-        if (entryName.Length > maxLength)
-        {
-            return $"has a name longer than {maxLength} characters";
-        }
-        foreach (char c in entryName)
-        {
-            if (char.IsControl(c))
-            {
-                return "has a control character in its name";
-            }
-            if (c is '\\' or ':')
-            {
-                return $"contains '{c}' (backslashes, drive letters and alternate streams are not allowed)";
-            }
-        }
-        if (entryName[0] == '/')
-        {
-            return "is an absolute path";
-        }
-        string trimmed = entryName.EndsWith('/') ? entryName[..^1] : entryName;
-        foreach (string segment in trimmed.Split('/'))
-        {
-            if (segment.Length == 0)
-            {
-                return "has an empty path segment";
-            }
-            if (segment is "." or "..")
-            {
-                return "has a '.' or '..' segment (path traversal)";
-            }
-        }
-        return null;
     }
 
     private static PackageArchiveReader Open(byte[] bytes, string displayName)
