@@ -13,11 +13,11 @@ namespace InvarLock.Cli.Commands;
 /// retention; <c>invarlock verify FILE.zip</c> checks it offline.</summary>
 internal static class BundleCommand
 {
-    public static Command Create(CliConsole console)
+    public static Command Create(IServiceProvider services, CliConsole console)
     {
         Argument<DirectoryInfo> folder = new("OUT_DIR") { Description = "The --out folder of an evaluate run" };
         Option<FileInfo?> output = new("--output", "-o") { Description = "The zip to write (default: OUT_DIR.evidence.zip beside the folder)" };
-        Option<FileInfo?> sbom = new("--sbom") { Description = $"The tool's CycloneDX SBOM (default: {EvidenceBundle.SbomName} beside the installed tool, when present)" };
+        Option<FileInfo?> sbom = new("--sbom") { Description = $"The tool's CycloneDX SBOM (default: {SupplyChainFiles.SbomVariable}, else {EvidenceBundle.SbomName} beside the installed tool)" };
         var command = new Command("bundle", "Pack a run's report, signature, renderings, manifest, baseline report, SBOM and checksums into an evidence zip")
         {
             folder, output, sbom,
@@ -32,7 +32,7 @@ internal static class BundleCommand
             string zip = parse.GetValue(output)?.FullName ?? outDir + ".evidence.zip";
             string zipFolder = Path.GetDirectoryName(zip) ?? throw new InvarLockException(ErrorCodes.OutputError, $"{zip}: has no parent folder");
             zip = OutputPathValidator.ResolveOutputFile(OutputPathValidator.ValidateOutputDirectory(zipFolder), Path.GetFileName(zip));
-            string? sbomPath = parse.GetValue(sbom)?.FullName ?? DefaultSbom();
+            string? sbomPath = parse.GetValue(sbom)?.FullName ?? SupplyChainFiles.Sbom(CliEnvironment.Of(services));
             EvaluationReport report = ReportInput.Load(Path.Combine(outDir, ReportWriter.ReportFileName));
             IReadOnlyList<string> names = EvidenceBundle.Write(outDir, zip, ReportCommand.Render(report, "html"), sbomPath);
             console.Out.WriteLine($"Wrote {zip}");
@@ -51,12 +51,5 @@ internal static class BundleCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary><see cref="EvidenceBundle.SbomName"/> beside the installed tool, or null.</summary>
-    internal static string? DefaultSbom()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, EvidenceBundle.SbomName);
-        return File.Exists(path) ? path : null;
     }
 }
