@@ -10,13 +10,14 @@ using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;
 using InvarLock.Sdk.Plugins;
 using Moq;
+using Xunit.Abstractions;
 
 namespace InvarLock.Core.Tests.Plugins;
 
 /// <summary>The sample third-party plugin (a weight-norm drift guard with a private dependency), packed by
 /// <c>dotnet pack</c>, signed, installed and loaded through the plugin host.</summary>
 [Collection(SamplePluginCollection.Name)]
-public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
+public sealed class SamplePluginTests(SamplePluginFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private const string GuardName = "weight_norm_drift";
     private readonly PluginSandbox _sandbox = new();
@@ -295,6 +296,7 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
             contexts.Add(LoadRunAndUnload());
         }
         double perCycleMs = clock.Elapsed.TotalMilliseconds / 50;
+        output.WriteLine($"load (NuGet signature check, hashing, snapshot, PluginLoader) + run + unload: {perCycleMs:F1} ms per cycle");
         for (int i = 0; i < 20 && contexts.Exists(c => c.IsAlive); i++)
         {
             GC.Collect();
