@@ -47,6 +47,8 @@ internal static class EvaluationOutput
                 ["failed_gates"] = new JsonArray([.. report.Verdict.FailedGates.Select(g => (JsonNode?)JsonValue.Create(g))]),
                 ["reasons"] = new JsonArray([.. report.Verdict.Reasons.Select(r => (JsonNode?)JsonValue.Create(r))]),
                 ["warnings"] = new JsonArray([.. report.Verdict.Warnings.Select(r => (JsonNode?)JsonValue.Create(r))]),
+                ["signature"] = signedBy is null ? null : ReportSignature.PathFor(reportPath),
+                ["signer"] = signedBy?.Fingerprint,
             };
             console.Out.WriteLine(envelope.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
             return exit;

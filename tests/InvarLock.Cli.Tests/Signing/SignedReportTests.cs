@@ -128,6 +128,29 @@ public sealed class SignedReportTests(SignedReportFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void Evaluate_SignWithPemCertificateAndKeyJson_EnvelopeNamesSignatureAndSigner()
+    {
+        string folder = fixture.NewFolder();
+        string cert = Path.Combine(folder, "signer.pem");
+        string key = Path.Combine(folder, "signer.key");
+        File.WriteAllText(cert, fixture.Signer.ExportCertificatePem());
+        using (System.Security.Cryptography.RSA rsa = System.Security.Cryptography.X509Certificates.RSACertificateExtensions.GetRSAPrivateKey(fixture.Signer)!)
+        {
+            File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        }
+        string outDir = Path.Combine(folder, "out");
+
+        var (exit, json, stderr) = CliRun.Invoke("evaluate", "--baseline", fixture.BaselinePath, "--edit", "noop", "--seq-len", "32",
+            "--preview-n", "8", "--final-n", "8", "--out", outDir, "--sign-with", cert, "--sign-key", key, "--json");
+
+        Assert.True(exit == 0, json + stderr);
+        JsonNode result = JsonNode.Parse(json)!["result"]!;
+        Assert.Equal(Path.Combine(outDir, "evaluation.report.json.p7s"), (string?)result["signature"]);
+        Assert.Equal(fixture.SignerFingerprint, (string?)result["signer"]);
+        Assert.Equal(0, CliRun.Invoke("verify", Path.Combine(outDir, "evaluation.report.json"), "--trusted-signer", fixture.SignerFingerprint).Exit);
+    }
+
+    [Fact]
     public void Evaluate_SignWithWrongPassword_UsageErrorNamingTheFile()
     {
         string outDir = Path.Combine(fixture.NewFolder(), "out");
