@@ -126,6 +126,7 @@ internal static class CliApp
             EvaluateCommand.Create(services, console),
             VerifyCommand.Create(services, console),
             ReportCommand.Create(console),
+            BundleCommand.Create(services, console),
             ExplainCommand.Create(console),
             VersionCommand.Create(console),
             PluginsCommand.Create(services, console),

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
 using InvarLock.Core.Plugins.Packaging;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Datasets;
@@ -9,19 +8,24 @@ using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Metrics;
 using InvarLock.Sdk.Models;
 using InvarLock.Sdk.Plugins;
+using McMaster.NETCore.Plugins;
 
 namespace InvarLock.Core.Plugins;
 
 /// <summary>Finds installed third-party plugins and, only when the operator opted in
 /// (<c>INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS</c>), verifies and loads each into its own collectible load context and
-/// registers its components. A plugin is refused, with the reason, when its record is unreadable, its kept package's
+/// registers its components. Loading goes through McMaster.NETCore.Plugins (<see cref="PluginLoader"/>: unloadable, the
+/// SDK shared with the host, every other dependency resolved from the plugin's own folder through its
+/// <c>.deps.json</c>). The folder it loads from is a <see cref="PluginSnapshot"/>: the exact bytes that were just
+/// hashed and compared with the install record, written to a fresh owner-only folder, so no file can change between
+/// the check and the load. A plugin is refused, with the reason, when its record is unreadable, its kept package's
 /// signature fails or its signer is no longer trusted, it is incompatible, any file differs from the install record,
 /// its entry type is missing, or it registers something other than its manifest declares. Disposing the host unloads
 /// every plugin; the registry it filled must not be used afterwards.</summary>
 public sealed class PluginHost : IDisposable
 {
     private readonly TimeProvider _time;
-    private readonly List<(LoadedPlugin Plugin, PluginLoadContext Context)> _loaded = [];
+    private readonly List<(LoadedPlugin Plugin, PluginLoader Loader, PluginSnapshot Snapshot)> _loaded = [];
     private bool _loadedOnce;
     private bool _disposed;
 
@@ -42,6 +46,9 @@ public sealed class PluginHost : IDisposable
 
     /// <summary>The plugins loaded by <see cref="LoadInto"/>, sorted by id.</summary>
     public IReadOnlyList<LoadedPlugin> Loaded => _loaded.ConvertAll(l => l.Plugin);
+
+    /// <summary>The snapshot folder of each loaded plugin (deleted when the host is disposed).</summary>
+    internal IReadOnlyList<string> SnapshotDirectories => _loaded.ConvertAll(l => l.Snapshot.Directory);
 
     /// <summary>Creates a host from the environment and loads the enabled plugins into <paramref name="registry"/>:
     /// the call a run makes after registering the first-party components. Dispose the host when the run ends.</summary>
@@ -158,9 +165,10 @@ public sealed class PluginHost : IDisposable
             return;
         }
         _disposed = true;
-        foreach ((_, PluginLoadContext context) in _loaded)
+        foreach ((_, PluginLoader loader, PluginSnapshot snapshot) in _loaded)
         {
-            context.Unload();
+            loader.Dispose();
+            snapshot.Dispose();
         }
         _loaded.Clear();
     }
@@ -168,31 +176,34 @@ public sealed class PluginHost : IDisposable
     private void Load(InstalledPlugin installed, PluginRegistry registry)
     {
         InstallRecord record = installed.Record!;
-        Dictionary<string, string> hashes = VerifyInstalled(installed);
-        string mainPath = Path.Combine(installed.FilesDirectory, record.Manifest.Assembly);
-        var context = new PluginLoadContext(record.Id, installed.FilesDirectory, mainPath, hashes);
+        Dictionary<string, byte[]> verified = VerifyInstalled(installed);
         var source = new PluginSource(record.Id, record.SignerFingerprint, record.Version);
+        PluginSnapshot snapshot = PluginSnapshot.Create(verified, $"{record.Id} {record.Version}");
+        PluginLoader? loader = null;
         try
         {
-            List<RecordedRegistration> registrations = Instantiate(context, mainPath, record);
+            loader = PluginLoader.CreateFromAssemblyFile(Path.Combine(snapshot.Directory, record.Manifest.Assembly), isUnloadable: true,
+                sharedTypes: [typeof(IPluginModule)], configure: c => c.LoadInMemory = true);
+            List<RecordedRegistration> registrations = Instantiate(loader, record);
             registry.EnsureCanRegister(registrations.ConvertAll(r => new PluginProvision(r.Kind, r.Name)), source);
             IReadOnlyList<PluginEntry> entries = registry.Register(new ReplayModule(registrations), source);
-            _loaded.Add((new LoadedPlugin(record.Id, record.Version, record.SignerFingerprint, record.SignerSubject, entries), context));
+            _loaded.Add((new LoadedPlugin(record.Id, record.Version, record.SignerFingerprint, record.SignerSubject, entries), loader, snapshot));
         }
         catch
         {
-            context.Unload();
+            loader?.Dispose();
+            snapshot.Dispose();
             throw;
         }
     }
 
-    private static List<RecordedRegistration> Instantiate(PluginLoadContext context, string mainPath, InstallRecord record)
+    private static List<RecordedRegistration> Instantiate(PluginLoader loader, InstallRecord record)
     {
         string who = $"{record.Id} {record.Version}";
         var recorder = new RecordingRegistrar();
         try
         {
-            Assembly assembly = context.LoadVerified(mainPath);
+            Assembly assembly = loader.LoadDefaultAssembly();
             InvarLockPluginAttribute attribute = assembly.GetCustomAttribute<InvarLockPluginAttribute>()
                 ?? throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: {record.Manifest.Assembly} has no [assembly: InvarLockPlugin(typeof(...))] attribute");
             Type moduleType = attribute.ModuleType;
@@ -243,8 +254,9 @@ public sealed class PluginHost : IDisposable
         return recorder.Registrations;
     }
 
-    /// <summary>Every load-time check short of running code; returns the file hashes by relative path.</summary>
-    private Dictionary<string, string> VerifyInstalled(InstalledPlugin installed)
+    /// <summary>Every load-time check short of running code; returns the verified bytes of every file by relative path
+    /// (each file read once: what was hashed is what gets loaded).</summary>
+    private Dictionary<string, byte[]> VerifyInstalled(InstalledPlugin installed)
     {
         InstallRecord record = installed.Record!;
         string who = $"{record.Id} {record.Version}";
@@ -253,7 +265,7 @@ public sealed class PluginHost : IDisposable
             throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: the signed package kept at install is missing ({installed.PackagePath})");
         }
         VerifiedPackage package = VerifiedPackage.Verify(File.ReadAllBytes(installed.PackagePath), $"{who} ({InstalledPlugin.PackageFileName})",
-            Trust, Installer.Limits, _time);
+            Trust, Installer.Limits);
         PluginManifest m = package.Manifest;
         if (package.Signature.Fingerprint != record.SignerFingerprint || package.Signature.ContentHash != record.ContentHash
             || m.Id != record.Manifest.Id || m.Version != record.Manifest.Version || m.Assembly != record.Manifest.Assembly
@@ -261,11 +273,11 @@ public sealed class PluginHost : IDisposable
         {
             throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: install record does not match the signed package (tampered)");
         }
-        Dictionary<string, (string Sha256, long Size)> packaged = package.HashPluginFiles(Installer.Limits);
+        Dictionary<string, byte[]> packaged = package.ReadPluginFiles(Installer.Limits);
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (InstalledFile f in record.Files)
         {
-            if (!packaged.TryGetValue(f.Path, out (string Sha256, long Size) p) || p.Sha256 != f.Sha256 || p.Size != f.Size)
+            if (!packaged.TryGetValue(f.Path, out byte[]? p) || VerifiedPackage.Sha256(p) != f.Sha256 || p.LongLength != f.Size)
             {
                 throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: install record entry '{f.Path}' does not match the signed package (tampered)");
             }
@@ -284,19 +296,21 @@ public sealed class PluginHost : IDisposable
                 throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: file '{path}' was added after install (tampered)");
             }
         }
+        var verified = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach ((string path, string sha) in hashes)
         {
             if (!onDisk.Contains(path))
             {
                 throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: file '{path}' is missing (tampered)");
             }
-            string full = Path.Combine(installed.FilesDirectory, path.Replace('/', Path.DirectorySeparatorChar));
-            if (Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(full))) != sha)
+            byte[] bytes = File.ReadAllBytes(Path.Combine(installed.FilesDirectory, path.Replace('/', Path.DirectorySeparatorChar)));
+            if (VerifiedPackage.Sha256(bytes) != sha)
             {
                 throw new InvarLockException(ErrorCodes.PluginRefused, $"{who}: file '{path}' changed since install (SHA-256 differs; tampered)");
             }
+            verified[path] = bytes;
         }
-        return hashes;
+        return verified;
     }
 
     private static void CollectFiles(string root, string directory, HashSet<string> files, string who)

@@ -51,7 +51,7 @@ public sealed class PluginInstaller
     public InstallRecord Install(byte[] packageBytes, string displayName, bool replace = false)
     {
         ArgumentNullException.ThrowIfNull(packageBytes);
-        VerifiedPackage package = VerifiedPackage.Verify(packageBytes, displayName, _trust, _limits, _time);
+        VerifiedPackage package = VerifiedPackage.Verify(packageBytes, displayName, _trust, _limits);
         PluginManifest manifest = package.Manifest;
         string idDirectory = Path.Combine(PluginsDirectory, manifest.Id.ToLowerInvariant());
         string finalDirectory = Path.Combine(idDirectory, manifest.Version);

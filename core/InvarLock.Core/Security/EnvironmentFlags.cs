@@ -21,6 +21,13 @@ public static class EnvironmentFlags
     /// <summary>The tool's home folder (trust list, default plugins folder). Defaults to <c>~/.invarlock</c>.</summary>
     public const string Home = "INVARLOCK_HOME";
 
+    /// <summary>The password of a PKCS #12 (.pfx) or encrypted PEM key given to <c>evaluate --sign-with</c>.</summary>
+    public const string SigningPassword = "INVARLOCK_SIGNING_PASSWORD";
+
+    /// <summary>Opt-in: the <c>release</c> profile requires a report signature (evaluate needs <c>--sign-with</c>,
+    /// verify needs a signature from a trusted signer).</summary>
+    public const string ReleaseRequiresSignature = "INVARLOCK_RELEASE_REQUIRES_SIGNATURE";
+
     /// <summary>True when <paramref name="value"/> is one of <c>1, true, yes, on</c> (trimmed, case-insensitive).</summary>
     public static bool IsTrue(string? value)
     {

@@ -21,40 +21,31 @@ public static partial class ReportVerifier
     /// <see cref="Plugins.PluginRegistry.GuardPolicies"/>) names the guard gates when they are recomputed; without it a
     /// guard's gate is <c>&lt;name&gt;_pass</c>.</summary>
     public static VerifyResult Verify(IReadOnlyList<string> reportPaths, string? baselinePath, string? profile,
-        Plugins.GuardPolicyCatalog? guards = null)
+        Plugins.GuardPolicyCatalog? guards = null, SignaturePolicy? signatures = null)
     {
         ArgumentNullException.ThrowIfNull(reportPaths);
         EvaluationReport? baseline = null;
         string? baselineError = null;
         if (baselinePath is not null)
         {
-            try
-            {
-                baseline = JsonSerializer.Deserialize<EvaluationReport>(ReportJson.ReadFile(baselinePath).Node, ReportJson.Options)
-                    ?? throw new JsonException("null report");
-            }
-            catch (InvarLockException e)
-            {
-                baselineError = e.Message;
-            }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
-            {
-                baselineError = $"{baselinePath}: not a valid evaluation report ({OneLine(e.Message)})";
-            }
+            (baseline, baselineError) = ReadBaseline(baselinePath);
         }
 
         var results = new List<ReportVerification>(reportPaths.Count);
         foreach (string path in reportPaths)
         {
-            results.Add(VerifyOne(path, baseline, baselineError, profile, guards));
+            results.Add(path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+                ? VerifyBundle(path, baselinePath is null ? null : (baseline, baselineError), profile, guards, signatures)
+                : VerifyOne(path, baseline, baselineError, profile, guards, signatures));
         }
 
         return new VerifyResult(results, baselinePath);
     }
 
-    /// <summary>Verifies one report (<paramref name="guards"/> as in <see cref="Verify"/>).</summary>
+    /// <summary>Verifies one report (<paramref name="guards"/> as in <see cref="Verify"/>; <paramref name="signatures"/>
+    /// says whether a signature from a trusted signer is required, default <see cref="SignaturePolicy.None"/>).</summary>
     public static ReportVerification VerifyOne(string path, EvaluationReport? baseline, string? baselineError, string? profile,
-        Plugins.GuardPolicyCatalog? guards = null)
+        Plugins.GuardPolicyCatalog? guards = null, SignaturePolicy? signatures = null)
     {
         var checks = new List<VerifyCheck>();
         void Fail(string id, string message) => checks.Add(new VerifyCheck(id, false, VerifyCheck.Malformed, $"{path}: {message}"));
@@ -118,6 +109,9 @@ public static partial class ReportVerifier
         {
             Pass("content_digest", "integrity.content_sha256 matches the report's canonical content.");
         }
+
+        // 3b. Signature beside the report: binds it to whoever holds a trusted signing key.
+        CheckSignature(path, node, report.Run.Profile, signatures ?? SignaturePolicy.None, checks);
 
         // 4. Runtime manifest beside the report.
         CheckManifest(path, bytes, report, checks);
@@ -204,6 +198,120 @@ public static partial class ReportVerifier
             {
                 Fail(id, $"recomputation mismatch at {difference}");
             }
+        }
+    }
+
+    /// <summary>Verifies an evidence bundle (<see cref="EvidenceBundle"/>): every file against its checksum, then the
+    /// bundled report as <see cref="VerifyOne"/> does, against the bundled baseline report unless
+    /// <paramref name="givenBaseline"/> (from <c>--baseline</c>) overrides it. Messages name files as
+    /// <c>BUNDLE.zip!NAME</c>.</summary>
+    public static ReportVerification VerifyBundle(string zipPath, (EvaluationReport? Report, string? Error)? givenBaseline, string? profile,
+        Plugins.GuardPolicyCatalog? guards = null, SignaturePolicy? signatures = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(zipPath);
+        string directory = Directory.CreateTempSubdirectory("invarlock-evidence-").FullName;
+        try
+        {
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = EvidenceBundle.Extract(zipPath, directory);
+            }
+            catch (InvarLockException e)
+            {
+                return new ReportVerification(zipPath, "malformed", null, null, null, [],
+                    [new VerifyCheck("bundle", false, VerifyCheck.Malformed, e.Message)]);
+            }
+            var checks = new List<VerifyCheck>
+            {
+                problems.Count == 0
+                    ? new VerifyCheck("bundle_checksums", true, VerifyCheck.Malformed, $"Every file in the bundle matches {EvidenceBundle.ChecksumsName}.")
+                    : new VerifyCheck("bundle_checksums", false, VerifyCheck.Malformed, $"{zipPath}: " + string.Join("; ", problems)),
+            };
+            (EvaluationReport? baseline, string? baselineError) = givenBaseline ?? (null, null);
+            string bundledBaseline = Path.Combine(directory, EvidenceBundle.BaselineReportName.Replace('/', Path.DirectorySeparatorChar));
+            if (givenBaseline is null && File.Exists(bundledBaseline))
+            {
+                (baseline, baselineError) = ReadBaseline(bundledBaseline);
+            }
+            string reportPath = Path.Combine(directory, ReportWriter.ReportFileName);
+            ReportVerification inner = VerifyOne(reportPath, baseline, baselineError, profile, guards, signatures);
+            string prefix = directory + Path.DirectorySeparatorChar;
+            foreach (VerifyCheck c in inner.Checks)
+            {
+                checks.Add(c with { Message = c.Message.Replace(prefix, zipPath + "!", StringComparison.Ordinal) });
+            }
+            string status = checks.Exists(c => !c.Ok && c.Category == VerifyCheck.Malformed) ? "malformed" : inner.Status;
+            return inner with { Path = zipPath, Status = status, Checks = checks };
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static (EvaluationReport? Report, string? Error) ReadBaseline(string baselinePath)
+    {
+        try
+        {
+            return (JsonSerializer.Deserialize<EvaluationReport>(ReportJson.ReadFile(baselinePath).Node, ReportJson.Options)
+                ?? throw new JsonException("null report"), null);
+        }
+        catch (InvarLockException e)
+        {
+            return (null, e.Message);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            return (null, $"{baselinePath}: not a valid evaluation report ({OneLine(e.Message)})");
+        }
+    }
+
+    private static void CheckSignature(string path, JsonObject node, string profile, SignaturePolicy policy, List<VerifyCheck> checks)
+    {
+        string signaturePath = Security.ReportSignature.PathFor(path);
+        bool required = policy.RequiresSignature(profile);
+        if (!File.Exists(signaturePath))
+        {
+            if (required)
+            {
+                checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed,
+                    $"{path}: no signature ({Path.GetFileName(signaturePath)} is missing beside the report); a signature from a trusted signer is required"));
+            }
+            return;
+        }
+        Security.ReportSignerIdentity signer;
+        try
+        {
+            byte[] signature = Sdk.IO.InputFile.ReadAllBytes(signaturePath, Security.ReportSignature.MaxSignatureBytes, ErrorCodes.MalformedReport, "report signature");
+            signer = Security.ReportSignature.Verify(Security.ReportSignature.CanonicalBytes(node), signature, signaturePath, DateTimeOffset.UtcNow);
+        }
+        catch (InvarLockException e)
+        {
+            checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed, e.Message));
+            return;
+        }
+        if (required && policy.TrustedSigners.Count == 0)
+        {
+            checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed,
+                $"{path}: signed by {signer.Describe()}, but a trusted signer is required and none was given (--trusted-signer FINGERPRINT or --trusted-signers FILE)"));
+        }
+        else if (policy.TrustedSigners.Count > 0 && !policy.TrustedSigners.Contains(signer.Fingerprint))
+        {
+            checks.Add(new VerifyCheck("signature", false, VerifyCheck.Malformed,
+                $"{path}: signed by {signer.Describe()}, who is not a trusted signer"));
+        }
+        else
+        {
+            checks.Add(new VerifyCheck("signature", true, VerifyCheck.Malformed, policy.TrustedSigners.Count > 0
+                ? $"Signed by {signer.Describe()}, a trusted signer, at {signer.SigningTime:O}."
+                : $"Signed by {signer.Describe()} at {signer.SigningTime:O}; the signer was not checked against a trust list (--trusted-signer)."));
         }
     }
 

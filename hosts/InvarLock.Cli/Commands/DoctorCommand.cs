@@ -22,13 +22,19 @@ internal static class DoctorCommand
         public const string PluginPrefix = "plugins.package:";
         public const string Environment = "environment.flags";
         public const string Output = "output.folder";
+        public const string ChecklistNetwork = "checklist.network";
+        public const string ChecklistRuntime = "checklist.runtime";
+        public const string ChecklistSbom = "checklist.sbom";
+        public const string ChecklistLocked = "checklist.locked_dependencies";
+        public const string ChecklistAudit = "checklist.audit";
+        public const string ChecklistSandbox = "checklist.sandbox";
     }
 
     public static Command Create(IServiceProvider services, CliConsole console)
     {
         Option<bool> json = new("--json") { Description = "Print one JSON object" };
         Option<DirectoryInfo> output = new("--out") { Description = "Output folder to check for writability", DefaultValueFactory = _ => new DirectoryInfo("invarlock-out") };
-        var command = new Command("doctor", "Check the runtime, compute backend, plugins, trust list, environment flags and output folder") { json, output };
+        var command = new Command("doctor", "Check the runtime, compute backend, plugins, trust list, environment flags, output folder and the deployment checklist") { json, output };
         command.SetAction(parse =>
         {
             List<Check> checks = Run(services, parse.GetValue(output)!.FullName);
@@ -104,6 +110,7 @@ internal static class DoctorCommand
         }
         checks.Add(EnvironmentCheck(env));
         checks.Add(OutputCheck(outputDirectory));
+        checks.AddRange(DeploymentChecklist.Run(env));
         return checks;
     }
 

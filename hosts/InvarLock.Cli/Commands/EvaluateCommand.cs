@@ -1,5 +1,6 @@
 using InvarLock.Models.Generation;
 using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using InvarLock.Core;
 using InvarLock.Core.Pipeline;
@@ -38,6 +39,11 @@ internal static class EvaluateCommand
         Option<string?> adapter = new("--adapter") { Description = "Model adapter (default: the first that recognises the folder)" };
         Option<DirectoryInfo> output = new("--out") { Description = "Output folder for the report", DefaultValueFactory = _ => new DirectoryInfo("invarlock-out") };
         Option<bool> json = new("--json") { Description = "Print one JSON object (no progress, no prose)" };
+        Option<FileInfo?> signWith = new("--sign-with")
+        {
+            Description = "Sign the report with this certificate (.pfx/.p12, or PEM with its key): writes evaluation.report.json.p7s; password in INVARLOCK_SIGNING_PASSWORD",
+        };
+        Option<FileInfo?> signKey = new("--sign-key") { Description = "PEM private key of a PEM --sign-with certificate (when not in the same file)" };
         Option<string?> demo = new("--demo")
         {
             Description = "Generate a built-in tiny model (gpt2 by default; or " + string.Join("|", TinyDecoderPresets.FamilyNames) +
@@ -48,7 +54,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate a subject checkpoint against its baseline and write evaluation.report.json")
         {
             baseline, baselineReport, subject, edit, editParam, dataset, datasetPath, seqLen, stride, previewN, finalN, seed, tier, profile, preset,
-            policy, adapter, output, json, demo,
+            policy, adapter, output, json, signWith, signKey, demo,
         };
         command.SetAction(parse =>
         {
@@ -100,6 +106,7 @@ internal static class EvaluateCommand
                 Environment = name => environment.TryGetValue(name, out string? value) ? value : null,
             };
             bool asJson = parse.GetValue(json);
+            using X509Certificate2? signer = ReportSigning.LoadSigner(parse.GetValue(signWith), parse.GetValue(signKey), request.Profile, environment);
             using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);
             if (request.EditName is not null)
             {
@@ -117,7 +124,7 @@ internal static class EvaluateCommand
             EvaluationOutcome outcome = ProgressDisplay.Run(console, quiet: asJson,
                 observer => evaluator.Evaluate(request, new CancellingObserver(observer, cancel), cancel));
             cancel.ThrowIfCancellationRequested();
-            return EvaluationOutput.Write(outcome, bundle, console, asJson, request.PresetPath, environment);
+            return EvaluationOutput.Write(outcome, bundle, console, asJson, request.PresetPath, environment, signer);
         });
         return command;
     }

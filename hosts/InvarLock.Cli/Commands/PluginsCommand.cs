@@ -8,6 +8,7 @@ using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Plugins;
 using Microsoft.Extensions.DependencyInjection;
+using NuGet.Packaging;
 using InvarLock.Core;
 
 namespace InvarLock.Cli.Commands;
@@ -196,12 +197,16 @@ internal static class PluginsCommand
             throw new InvarLockException(ErrorCodes.MissingFile, $"{file.FullName}: no such package file");
         }
         byte[] bytes = File.ReadAllBytes(file.FullName);
-        PackageSignature signature = PackageSignatureVerifier.Verify(bytes, file.Name);
+        PackageSignature signature = PluginSignatureVerifier.Verify(bytes, file.Name);
         PluginManifest manifest;
-        using (var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read))
+        using (var reader = new PackageArchiveReader(new MemoryStream(bytes, writable: false), leaveStreamOpen: false))
         {
-            ZipArchiveEntry entry = zip.GetEntry("plugin/" + PluginManifest.FileName)
+            ZipArchiveEntry entry = reader.GetEntry("plugin/" + PluginManifest.FileName)
                 ?? throw new InvarLockException(ErrorCodes.PluginRefused, $"{file.Name}: package has no plugin/{PluginManifest.FileName}");
+            if (entry.Length > PluginManifestReader.MaxManifestBytes)
+            {
+                throw new InvarLockException(ErrorCodes.PluginRefused, $"{file.Name}: plugin/{PluginManifest.FileName} is larger than {PluginManifestReader.MaxManifestBytes} bytes");
+            }
             using var stream = entry.Open();
             using var copy = new MemoryStream();
             stream.CopyTo(copy);

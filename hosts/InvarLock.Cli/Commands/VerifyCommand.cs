@@ -1,22 +1,30 @@
 using System.CommandLine;
 using InvarLock.Core.Plugins;
+using InvarLock.Core.Security;
 using InvarLock.Core.Verification;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InvarLock.Cli.Commands;
 
-/// <summary><c>invarlock verify REPORT... [--baseline REPORT] [--profile P] [--json]</c>: offline re-check of reports.</summary>
+/// <summary><c>invarlock verify REPORT... [--baseline REPORT] [--profile P] [--trusted-signer FP]... [--json]</c>: offline
+/// re-check of reports (and, with a trusted signer, of who produced them).</summary>
 internal static class VerifyCommand
 {
     public static Command Create(IServiceProvider services, CliConsole console)
     {
-        Argument<FileInfo[]> reports = new("reports") { Description = "evaluation.report.json files to verify", Arity = ArgumentArity.OneOrMore };
+        Argument<FileInfo[]> reports = new("reports") { Description = "evaluation.report.json files (or evidence bundles, FILE.zip) to verify", Arity = ArgumentArity.OneOrMore };
         Option<FileInfo?> baseline = new("--baseline") { Description = "The baseline's own report: windows and tokenizer must match" };
         Option<string?> profile = new("--profile") { Description = "Require the reports to have been made under this profile" };
         Option<bool> json = new("--json") { Description = "Print one JSON envelope" };
-        var command = new Command("verify", "Re-check reports offline: schema, recomputed statistics, gates, digests, pairing, manifest")
+        Option<string[]> trustedSigner = new("--trusted-signer")
         {
-            reports, baseline, profile, json,
+            Description = "Require each report's signature (REPORT.p7s) to be by the certificate with this SHA-256 fingerprint (repeatable)",
+        };
+        Option<FileInfo[]> trustedSigners = new("--trusted-signers") { Description = "Trust file (invarlock-trust-v1, as `plugins trust` writes) of report signers (repeatable)" };
+        Option<bool> requireSignature = new("--require-signature") { Description = "Require a signature from a trusted signer (also set by naming one)" };
+        var command = new Command("verify", "Re-check reports offline: schema, recomputed statistics, gates, digests, pairing, manifest, signature")
+        {
+            reports, baseline, profile, json, trustedSigner, trustedSigners, requireSignature,
         };
         command.SetAction(parse =>
         {
@@ -28,7 +36,11 @@ internal static class VerifyCommand
             // Guard gates are recomputed under the ids their guards declare: the first-party set plus enabled plugins.
             var registry = services.GetRequiredService<PluginRegistry>();
             using PluginHost plugins = PluginHost.LoadEnabledPlugins(registry, CliEnvironment.Of(services));
-            VerifyResult result = ReportVerifier.Verify(paths, parse.GetValue(baseline)?.FullName, parse.GetValue(profile), registry.GuardPolicies);
+            SignaturePolicy signatures = SignaturePolicy.From(parse.GetValue(trustedSigner) ?? [],
+                (parse.GetValue(trustedSigners) ?? []).Select(f => f.FullName), parse.GetValue(requireSignature),
+                EnvironmentFlags.IsSet(CliEnvironment.Of(services), EnvironmentFlags.ReleaseRequiresSignature));
+            VerifyResult result = ReportVerifier.Verify(paths, parse.GetValue(baseline)?.FullName, parse.GetValue(profile), registry.GuardPolicies,
+                signatures);
             if (parse.GetValue(json))
             {
                 // Each malformed report also becomes an envelope error (its first failed check).

@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using InvarLock.Core.Reporting;
 using InvarLock.Core.Reporting.Html;
 using InvarLock.Core.Reporting.Model;
+using System.Security.Cryptography.X509Certificates;
 using InvarLock.Core.Security;
+using InvarLock.Sdk.IO;
 using InvarLock.Core;
 
 namespace InvarLock.Cli;
@@ -13,7 +15,7 @@ namespace InvarLock.Cli;
 internal static class EvaluationOutput
 {
     public static int Write(EvaluationOutcome outcome, OutputFolder bundle, CliConsole console, bool asJson, string? configPath,
-        IReadOnlyDictionary<string, string?> environment)
+        IReadOnlyDictionary<string, string?> environment, X509Certificate2? signer = null)
     {
         EvaluationReport report = outcome.Report;
         // Every file goes into the staging folder; Commit moves the finished bundle into --out (report last).
@@ -22,6 +24,7 @@ internal static class EvaluationOutput
             AllowNetwork: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_NETWORK"),
             AllowRemoteCode: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
             AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
+        ReportSignerIdentity? signedBy = signer is null ? null : SignStagedReport(bundle, signer);
         bundle.Commit();
         string reportPath = bundle.FinalPath(ReportWriter.ReportFileName);
         int exit = outcome.ExitCode;
@@ -44,6 +47,8 @@ internal static class EvaluationOutput
                 ["failed_gates"] = new JsonArray([.. report.Verdict.FailedGates.Select(g => (JsonNode?)JsonValue.Create(g))]),
                 ["reasons"] = new JsonArray([.. report.Verdict.Reasons.Select(r => (JsonNode?)JsonValue.Create(r))]),
                 ["warnings"] = new JsonArray([.. report.Verdict.Warnings.Select(r => (JsonNode?)JsonValue.Create(r))]),
+                ["signature"] = signedBy is null ? null : ReportSignature.PathFor(reportPath),
+                ["signer"] = signedBy?.Fingerprint,
             };
             console.Out.WriteLine(envelope.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
             return exit;
@@ -80,7 +85,22 @@ internal static class EvaluationOutput
         o.WriteLine($"  {ReportFacts.GradedModel(report)}");
         o.WriteLine($"Verdict: {status} (exit {exit})");
         o.WriteLine($"Report: {reportPath}");
+        if (signedBy is not null)
+        {
+            o.WriteLine($"Signed: {ReportSignature.PathFor(reportPath)} by {signedBy.Describe()}");
+        }
         return exit;
+    }
+
+    /// <summary>Writes the detached signature of the staged report beside it (committed with the bundle).</summary>
+    private static ReportSignerIdentity SignStagedReport(OutputFolder bundle, X509Certificate2 signer)
+    {
+        string staged = Path.Combine(bundle.StagingDirectory, ReportWriter.ReportFileName);
+        byte[] canonical = ReportSignature.CanonicalBytes(ReportJson.ReadFile(staged).Node);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        byte[] signature = ReportSignature.Sign(canonical, signer, now);
+        AtomicFile.WriteAllBytes(ReportSignature.PathFor(staged), signature);
+        return ReportSignature.Verify(canonical, signature, ReportSignature.PathFor(staged), now);
     }
 
     private static string Fmt(double? value) =>

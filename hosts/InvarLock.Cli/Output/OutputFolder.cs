@@ -14,7 +14,8 @@ internal sealed class OutputFolder : IDisposable
 {
     /// <summary>The names a run writes into <c>--out</c>, in commit order: the report, the commit record, is last.</summary>
     public static List<string> EntryNames { get; } =
-        [SubjectCheckpointName, ReportWriter.MarkdownFileName, RuntimeManifest.FileName, ReportWriter.ReportFileName];
+        [SubjectCheckpointName, ReportWriter.MarkdownFileName, RuntimeManifest.FileName, ReportWriter.ReportFileName + ReportSignature.Suffix,
+            ReportWriter.ReportFileName];
 
     /// <summary>The folder an <c>--edit</c> run writes the checkpoint it graded into (a Hugging Face folder).</summary>
     public const string SubjectCheckpointName = "invarlock-subject";

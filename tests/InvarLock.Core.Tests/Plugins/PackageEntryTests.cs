@@ -1,7 +1,9 @@
+using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using InvarLock.Core.Plugins;
 using InvarLock.Core.Plugins.Packaging;
+using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Core.Tests.Plugins;
@@ -27,8 +29,8 @@ public sealed class PackageEntryTests : IDisposable
     [InlineData("plugin\\..\\evil.dll")]
     [InlineData("plugin//x.dll")]
     [InlineData("plugin/x\u0001.dll")]
-    public void CheckEntryName_UnsafeName_ReturnsProblem(string name) =>
-        Assert.NotNull(VerifiedPackage.CheckEntryName(name, 240));
+    public void Check_UnsafeEntryName_ReturnsProblem(string name) =>
+        Assert.NotNull(ZipEntryName.Check(name, 240));
 
     [Theory]
     [InlineData("plugin/Acme.dll")]
@@ -36,8 +38,8 @@ public sealed class PackageEntryTests : IDisposable
     [InlineData("_rels/.rels")]
     [InlineData("[Content_Types].xml")]
     [InlineData("plugin/")]
-    public void CheckEntryName_SafeName_ReturnsNull(string name) =>
-        Assert.Null(VerifiedPackage.CheckEntryName(name, 240));
+    public void Check_SafeEntryName_ReturnsNull(string name) =>
+        Assert.Null(ZipEntryName.Check(name, 240));
 
     [Theory]
     [InlineData("plugin/../../escaped.txt")]
@@ -128,26 +130,34 @@ public sealed class PackageEntryTests : IDisposable
     {
         var e = Assert.Throws<InvarLockException>(() => Installer().Install(Encoding.UTF8.GetBytes("hello"), "text.nupkg"));
 
-        Assert.Equal("text.nupkg: not a zip archive (no end-of-central-directory record)", e.Message);
+        Assert.Equal(ErrorCodes.PluginRefused, e.Code);
+        Assert.StartsWith("text.nupkg: not a valid zip package (", e.Message);
     }
 
     private PluginInstaller Installer(PackageLimits? limits = null)
     {
         var trust = new TrustStore(_sandbox.TrustFile);
-        trust.Add(PackageSignatureVerifier.Fingerprint(_cert));
+        trust.Add(PluginSignatureVerifier.Fingerprint(_cert));
         return new PluginInstaller(_sandbox.PluginsDirectory, trust, limits);
     }
 
-    /// <summary>Sets "made by Unix" and the S_IFLNK file mode on one central-directory record.</summary>
+    /// <summary>Rewrites <paramref name="zip"/> with the S_IFLNK Unix file mode on one entry (as zip tools store a link).</summary>
     private static byte[] MarkAsUnixSymlink(byte[] zip, string entryName)
     {
-        PackageArchive archive = PackageArchive.Read(zip, "z", PackageLimits.Default);
-        ZipEntryRecord record = archive.Entries.Single(e => e.Name == entryName);
-        byte[] copy = (byte[])zip.Clone();
-        int at = (int)record.CentralRecordOffset;
-        copy[at + 5] = 3; // version made by: high byte 3 = Unix
-        uint mode = 0xA1FFu << 16; // S_IFLNK | 0777
-        BitConverter.GetBytes(mode).CopyTo(copy, at + 38);
-        return copy;
+        using var output = new MemoryStream();
+        using (var archive = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach ((string name, byte[] data) in TestPackages.Read(zip))
+            {
+                ZipArchiveEntry entry = archive.CreateEntry(name);
+                if (name == entryName)
+                {
+                    entry.ExternalAttributes = unchecked((int)(0xA1FFu << 16)); // S_IFLNK | 0777
+                }
+                using Stream s = entry.Open();
+                s.Write(data);
+            }
+        }
+        return output.ToArray();
     }
 }

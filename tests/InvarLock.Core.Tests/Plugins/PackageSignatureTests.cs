@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using InvarLock.Core.Plugins.Packaging;
+using InvarLock.Models.Tests.TestSupport;
 using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Core.Tests.Plugins;
 
-/// <summary>The NuGet author-signature format: signing, the content hash, and each reason a signature is refused.</summary>
+/// <summary>Author signatures through NuGet.Packaging: signing, the signed content hash, and each reason a signature is
+/// refused.</summary>
 public sealed class PackageSignatureTests : IDisposable
 {
     private readonly X509Certificate2 _cert = TestCertificates.CodeSigning("Signature Tests");
@@ -13,48 +15,31 @@ public sealed class PackageSignatureTests : IDisposable
     public void Dispose() => _cert.Dispose();
 
     [Fact]
-    public void Sign_ThenVerify_ReturnsSignerFingerprintAndSigningTime()
+    public void Sign_ThenVerify_ReturnsSignerFingerprintAndSubject()
     {
-        var at = new DateTimeOffset(DateTime.UtcNow.AddMinutes(-10).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), _cert, at);
+        byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), _cert);
 
-        PackageSignature signature = PackageSignatureVerifier.Verify(signed, "minimal.nupkg");
+        PackageSignature signature = PluginSignatureVerifier.Verify(signed, "minimal.nupkg");
 
         Assert.Equal(Convert.ToHexString(SHA256.HashData(_cert.RawData)), signature.Fingerprint);
-        Assert.Equal(at, signature.SigningTime);
         Assert.Equal("CN=Signature Tests", signature.Subject);
+        Assert.InRange(signature.SigningTime, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
     [Fact]
-    public void UnsignedContent_OfSignedPackage_IsTheOriginalPackageBytes()
+    public void Verify_SignedContentHash_IsSha256OfTheWholeUnsignedPackage()
     {
         byte[] unsigned = TestPackages.Minimal();
-        byte[] signed = PackageSigner.Sign(unsigned, _cert);
 
-        PackageArchive archive = PackageArchive.Read(signed, "p", PackageLimits.Default);
+        PackageSignature signature = PluginSignatureVerifier.Verify(PackageSigner.Sign(unsigned, _cert), "p");
 
-        Assert.Equal(unsigned, archive.UnsignedContent());
-        Assert.Equal(".signature.p7s", archive.Entries[^1].Name);
-    }
-
-    [Fact]
-    public void Verify_SignatureContent_IsNuGetVersion1Format()
-    {
-        byte[] unsigned = TestPackages.Minimal();
-        byte[] signed = PackageSigner.Sign(unsigned, _cert);
-        PackageArchive archive = PackageArchive.Read(signed, "p", PackageLimits.Default);
-        var cms = new System.Security.Cryptography.Pkcs.SignedCms();
-        cms.Decode(archive.StoredData(archive.SignatureEntry!).ToArray());
-
-        string content = System.Text.Encoding.UTF8.GetString(cms.ContentInfo.Content);
-
-        Assert.Equal($"Version:1\n\n2.16.840.1.101.3.4.2.1-Hash:{Convert.ToBase64String(SHA256.HashData(unsigned))}\n\n", content);
+        Assert.Equal(Convert.ToBase64String(SHA256.HashData(unsigned)), signature.ContentHash);
     }
 
     [Fact]
     public void Verify_UnsignedPackage_Refused()
     {
-        var e = Assert.Throws<InvarLockException>(() => PackageSignatureVerifier.Verify(TestPackages.Minimal(), "u.nupkg"));
+        var e = Assert.Throws<InvarLockException>(() => PluginSignatureVerifier.Verify(TestPackages.Minimal(), "u.nupkg"));
 
         Assert.Equal(ErrorCodes.PluginRefused, e.Code);
         Assert.StartsWith("u.nupkg: package is not signed", e.Message);
@@ -66,7 +51,7 @@ public sealed class PackageSignatureTests : IDisposable
         byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), _cert);
         signed[40] ^= 0x01; // inside the first entry's data
 
-        var e = Assert.ThrowsAny<InvarLockException>(() => PackageSignatureVerifier.Verify(signed, "t.nupkg"));
+        var e = Assert.ThrowsAny<InvarLockException>(() => PluginSignatureVerifier.Verify(signed, "t.nupkg"));
 
         Assert.Contains("does not match its signature", e.Message);
     }
@@ -75,11 +60,9 @@ public sealed class PackageSignatureTests : IDisposable
     public void Verify_SignatureFromAnotherPackage_Refused()
     {
         byte[] other = PackageSigner.Sign(TestPackages.Minimal(id: "Acme.Other"), _cert);
-        PackageArchive otherArchive = PackageArchive.Read(other, "o", PackageLimits.Default);
-        byte[] transplanted = PackageSigner.AppendStoredEntry(TestPackages.Minimal(), ".signature.p7s",
-            otherArchive.StoredData(otherArchive.SignatureEntry!).ToArray());
+        byte[] transplanted = PackageSigner.WithSignature(TestPackages.Minimal(), PackageSigner.SignatureOf(other));
 
-        var e = Assert.ThrowsAny<InvarLockException>(() => PackageSignatureVerifier.Verify(transplanted, "t.nupkg"));
+        var e = Assert.ThrowsAny<InvarLockException>(() => PluginSignatureVerifier.Verify(transplanted, "t.nupkg"));
 
         Assert.Contains("does not match its signature", e.Message);
     }
@@ -88,33 +71,33 @@ public sealed class PackageSignatureTests : IDisposable
     public void Verify_CertificateWithoutCodeSigningUsage_Refused()
     {
         using X509Certificate2 tls = TestCertificates.CodeSigning("Server", codeSigningEku: false);
-        byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), tls);
+        byte[] signed = PackageSigner.SignUnchecked(TestPackages.Minimal(), tls);
 
-        var e = Assert.Throws<InvarLockException>(() => PackageSignatureVerifier.Verify(signed, "t.nupkg"));
+        var e = Assert.Throws<InvarLockException>(() => PluginSignatureVerifier.Verify(signed, "t.nupkg"));
 
-        Assert.Contains("not for code signing", e.Message);
+        Assert.Equal(ErrorCodes.PluginRefused, e.Code);
+        Assert.StartsWith("t.nupkg: signature refused (NU3", e.Message);
     }
 
     [Fact]
-    public void Verify_SigningTimeAfterCertificateExpired_Refused()
+    public void Verify_CertificateExpiredBeforeVerification_RefusedBecauseThereIsNoTimestamp()
     {
         using X509Certificate2 expired = TestCertificates.CodeSigning("Expired",
             DateTimeOffset.UtcNow.AddDays(-60), DateTimeOffset.UtcNow.AddDays(-30));
-        byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), expired, DateTimeOffset.UtcNow.AddDays(-1));
+        byte[] signed = PackageSigner.SignUnchecked(TestPackages.Minimal(), expired);
 
-        var e = Assert.Throws<InvarLockException>(() => PackageSignatureVerifier.Verify(signed, "t.nupkg"));
+        var e = Assert.Throws<InvarLockException>(() => PluginSignatureVerifier.Verify(signed, "t.nupkg"));
 
-        Assert.Contains("was not valid at signing time", e.Message);
+        Assert.Contains("signing certificate is not valid now", e.Message);
     }
 
     [Fact]
-    public void Verify_SigningTimeInTheFuture_Refused()
+    public void SignUnchecked_ValidCertificate_Verifies()
     {
-        byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), _cert, DateTimeOffset.UtcNow.AddDays(2));
+        // The helper the two tests above use makes signatures NuGet accepts when nothing is wrong with the certificate.
+        PackageSignature signature = PluginSignatureVerifier.Verify(PackageSigner.SignUnchecked(TestPackages.Minimal(), _cert), "t.nupkg");
 
-        var e = Assert.Throws<InvarLockException>(() => PackageSignatureVerifier.Verify(signed, "t.nupkg"));
-
-        Assert.Contains("is in the future", e.Message);
+        Assert.Equal(PluginSignatureVerifier.Fingerprint(_cert), signature.Fingerprint);
     }
 
     [Fact]
@@ -123,32 +106,40 @@ public sealed class PackageSignatureTests : IDisposable
         byte[] signed = PackageSigner.Sign(TestPackages.Minimal(), _cert);
         byte[] moved = TestPackages.Zip(TestPackages.Read(signed).OrderBy(e => e.Name == ".signature.p7s" ? 0 : 1));
 
-        var e = Assert.Throws<InvarLockException>(() => PackageSignatureVerifier.Verify(moved, "t.nupkg"));
+        var e = Assert.Throws<InvarLockException>(() => PluginSignatureVerifier.Verify(moved, "t.nupkg"));
 
-        Assert.Contains("last entry", e.Message);
+        Assert.Equal(ErrorCodes.PluginRefused, e.Code);
+        Assert.StartsWith("t.nupkg: ", e.Message);
     }
 
     [Fact]
     [Trait("Category", "Slow")]
     public void Verify_PackageSignedByDotnetNugetSign_Verifies()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"invarlock-nuget-sign-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string package = Path.Combine(dir, "Acme.Minimal.1.0.0.nupkg");
-            File.WriteAllBytes(package, TestPackages.Minimal());
-            string pfx = Path.Combine(dir, "signer.pfx");
-            File.WriteAllBytes(pfx, _cert.Export(X509ContentType.Pfx, "test-password"));
+        using var dir = new TempFolder("invarlock-nuget-sign");
+        string package = Path.Combine(dir.Path, "Acme.Minimal.1.0.0.nupkg");
+        File.WriteAllBytes(package, TestPackages.Minimal());
+        string pfx = Path.Combine(dir.Path, "signer.pfx");
+        File.WriteAllBytes(pfx, _cert.Export(X509ContentType.Pfx, "test-password"));
 
-            SamplePluginFixture.DotNet(dir, "nuget", "sign", package, "--certificate-path", pfx, "--certificate-password", "test-password", "--overwrite");
-            PackageSignature signature = PackageSignatureVerifier.Verify(File.ReadAllBytes(package), "Acme.Minimal.1.0.0.nupkg");
+        SamplePluginFixture.DotNet(dir.Path, "nuget", "sign", package, "--certificate-path", pfx, "--certificate-password", "test-password", "--overwrite");
+        PackageSignature signature = PluginSignatureVerifier.Verify(File.ReadAllBytes(package), "Acme.Minimal.1.0.0.nupkg");
 
-            Assert.Equal(PackageSignatureVerifier.Fingerprint(_cert), signature.Fingerprint);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(PluginSignatureVerifier.Fingerprint(_cert), signature.Fingerprint);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void DotnetNugetVerify_PackageSignedByTheTestSigner_Accepted()
+    {
+        using var dir = new TempFolder("invarlock-nuget-verify");
+        string package = Path.Combine(dir.Path, "Acme.Minimal.1.0.0.nupkg");
+        File.WriteAllBytes(package, PackageSigner.Sign(TestPackages.Minimal(), _cert));
+
+        string output = DotnetNugetVerify.Run(dir.Path, package, _cert);
+
+        // The helper throws unless the exit code is 0; NuGet only warns that the signature has no timestamp.
+        Assert.Contains("Verifying Acme.Minimal.1.0.0", output);
+        Assert.DoesNotContain("error", output, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,128 +1,74 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using NuGet.Common;
+using NuGet.Packaging.Signing;
 
 namespace InvarLock.Core.Tests.Plugins;
 
-/// <summary>Test support: writes a NuGet author signature the way <c>dotnet nuget sign</c> does (without a timestamp):
-/// the CMS SignedData over the NuGet signature content, appended as a stored <c>.signature.p7s</c> entry at the end of
-/// the package. Self-contained (framework APIs only) so the Core and CLI tests compile the same file.
-/// <c>PackageSignatureTests.Verify_PackageSignedByDotnetNugetSign_Verifies</c> shows the real tool's output verifies
-/// too.</summary>
+/// <summary>Test support: author-signs packages with NuGet.Packaging's signing API (<see cref="SigningUtility"/>, the
+/// code behind <c>dotnet nuget sign</c>), without a timestamp (no timestamp server is reachable here). Shared by the
+/// Core and CLI tests. <c>PackageSignatureTests</c> shows <c>dotnet nuget verify --all</c> accepts the result.</summary>
 internal static class PackageSigner
 {
-    private const string SignatureEntryName = ".signature.p7s";
-    private const string Sha256Oid = "2.16.840.1.101.3.4.2.1";
-    private const uint LocalHeaderSignature = 0x04034b50;
-    private const uint CentralHeaderSignature = 0x02014b50;
-    private const uint EndOfCentralDirectorySignature = 0x06054b50;
-
     /// <summary>Signs an unsigned package.</summary>
     /// <param name="unsignedPackage">The package bytes as written by <c>dotnet pack</c>.</param>
-    /// <param name="certificate">A code-signing certificate with its private key.</param>
-    /// <param name="signingTime">The signing time to assert; defaults to now.</param>
-    public static byte[] Sign(byte[] unsignedPackage, X509Certificate2 certificate, DateTimeOffset? signingTime = null)
+    /// <param name="certificate">A code-signing certificate with its private key (not disposed).</param>
+    public static byte[] Sign(byte[] unsignedPackage, X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(unsignedPackage);
         ArgumentNullException.ThrowIfNull(certificate);
-        using (var zip = new ZipArchive(new MemoryStream(unsignedPackage, writable: false), ZipArchiveMode.Read))
+        using var input = new MemoryStream(unsignedPackage, writable: false);
+        using var output = new MemoryStream();
+        // The request disposes the certificate it is given; hand it a copy.
+        using var request = new AuthorSignPackageRequest(
+            X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable), HashAlgorithmName.SHA256);
+        using var options = new SigningOptions(new Lazy<Stream>(() => input), new Lazy<Stream>(() => output), overwrite: false,
+            new X509SignatureProvider(timestampProvider: null), NullLogger.Instance);
+        SigningUtility.SignAsync(options, request, CancellationToken.None).GetAwaiter().GetResult();
+        return output.ToArray();
+    }
+
+    /// <summary>A copy of <paramref name="unsignedPackage"/> carrying <paramref name="signature"/> (the bytes of some
+    /// package's <c>.signature.p7s</c>) as its signature, added the way NuGet adds one.</summary>
+    public static byte[] WithSignature(byte[] unsignedPackage, byte[] signature)
+    {
+        using var input = new MemoryStream(unsignedPackage, writable: false);
+        using var output = new MemoryStream();
+        using (var archive = new SignedPackageArchive(input, output))
+        using (var signatureStream = new MemoryStream(signature, writable: false))
         {
-            if (zip.GetEntry(SignatureEntryName) is not null)
-            {
-                throw new InvalidOperationException("the package is already signed");
-            }
+            archive.AddSignatureAsync(signatureStream, CancellationToken.None).GetAwaiter().GetResult();
         }
-        string hash = Convert.ToBase64String(SHA256.HashData(unsignedPackage));
-        byte[] content = Encoding.UTF8.GetBytes($"Version:1\n\n{Sha256Oid}-Hash:{hash}\n\n");
-        var cms = new SignedCms(new ContentInfo(new Oid("1.2.840.113549.1.7.1"), content), detached: false);
-        var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, certificate)
+        return output.ToArray();
+    }
+
+    /// <summary>The bytes of a signed package's <c>.signature.p7s</c>.</summary>
+    public static byte[] SignatureOf(byte[] signedPackage)
+    {
+        using var reader = new NuGet.Packaging.PackageArchiveReader(new MemoryStream(signedPackage, writable: false), leaveStreamOpen: false);
+        return reader.GetPrimarySignatureAsync(CancellationToken.None).GetAwaiter().GetResult()!.GetBytes();
+    }
+
+    /// <summary>Signs like <see cref="Sign"/> but skips the signer's own certificate checks (validity period, key
+    /// usage), to make packages that verification must refuse: the CMS carries NuGet's signed attributes over the
+    /// NuGet signature content for the package's SHA-256.</summary>
+    public static byte[] SignUnchecked(byte[] unsignedPackage, X509Certificate2 certificate)
+    {
+        string hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(unsignedPackage));
+        var content = new SignatureContent(SigningSpecifications.V1, HashAlgorithmName.SHA256, hash);
+        var cms = new System.Security.Cryptography.Pkcs.SignedCms(
+            new System.Security.Cryptography.Pkcs.ContentInfo(new System.Security.Cryptography.Oid("1.2.840.113549.1.7.1"), content.GetBytes()));
+        using var request = new AuthorSignPackageRequest(
+            X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null, X509KeyStorageFlags.Exportable), HashAlgorithmName.SHA256);
+        var signer = new System.Security.Cryptography.Pkcs.CmsSigner(System.Security.Cryptography.Pkcs.SubjectIdentifierType.IssuerAndSerialNumber, certificate)
         {
-            DigestAlgorithm = new Oid(Sha256Oid),
+            DigestAlgorithm = new System.Security.Cryptography.Oid("2.16.840.1.101.3.4.2.1"),
             IncludeOption = X509IncludeOption.EndCertOnly,
         };
-        signer.SignedAttributes.Add(new Pkcs9SigningTime((signingTime ?? DateTimeOffset.UtcNow).UtcDateTime));
+        foreach (System.Security.Cryptography.CryptographicAttributeObject attribute in SigningUtility.CreateSignedAttributes(request, [certificate]))
+        {
+            signer.SignedAttributes.Add(attribute);
+        }
         cms.ComputeSignature(signer, silent: true);
-        return AppendStoredEntry(unsignedPackage, SignatureEntryName, cms.Encode());
-    }
-
-    /// <summary>Appends a stored entry as the last file and the last directory record, leaving every existing byte
-    /// of the entries and directory where it was (a zip without comment or zip64 records, as <c>dotnet pack</c>
-    /// writes).</summary>
-    public static byte[] AppendStoredEntry(byte[] package, string name, byte[] data)
-    {
-        int eocd = package.Length - 22;
-        if (eocd < 0 || BinaryPrimitives.ReadUInt32LittleEndian(package.AsSpan(eocd)) != EndOfCentralDirectorySignature)
-        {
-            throw new InvalidOperationException("the package has a zip comment or is not a zip");
-        }
-        ushort entryCount = BinaryPrimitives.ReadUInt16LittleEndian(package.AsSpan(eocd + 10));
-        int cdSize = (int)BinaryPrimitives.ReadUInt32LittleEndian(package.AsSpan(eocd + 12));
-        int cdOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(package.AsSpan(eocd + 16));
-
-        byte[] nameBytes = Encoding.UTF8.GetBytes(name);
-        uint crc = Crc32(data);
-        (ushort dosTime, ushort dosDate) = DosDateTime(DateTime.UtcNow);
-        int localLength = 30 + nameBytes.Length + data.Length;
-        int centralLength = 46 + nameBytes.Length;
-        var result = new byte[package.Length + localLength + centralLength];
-        var span = result.AsSpan();
-        package.AsSpan(0, cdOffset).CopyTo(span);
-
-        Span<byte> local = span.Slice(cdOffset, localLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(local, LocalHeaderSignature);
-        BinaryPrimitives.WriteUInt16LittleEndian(local[4..], 20);
-        BinaryPrimitives.WriteUInt16LittleEndian(local[10..], dosTime);
-        BinaryPrimitives.WriteUInt16LittleEndian(local[12..], dosDate);
-        BinaryPrimitives.WriteUInt32LittleEndian(local[14..], crc);
-        BinaryPrimitives.WriteUInt32LittleEndian(local[18..], (uint)data.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(local[22..], (uint)data.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(local[26..], (ushort)nameBytes.Length);
-        nameBytes.CopyTo(local[30..]);
-        data.CopyTo(local[(30 + nameBytes.Length)..]);
-
-        int newCdOffset = cdOffset + localLength;
-        package.AsSpan(cdOffset, cdSize).CopyTo(span[newCdOffset..]);
-        Span<byte> central = span.Slice(newCdOffset + cdSize, centralLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(central, CentralHeaderSignature);
-        BinaryPrimitives.WriteUInt16LittleEndian(central[4..], 20);
-        BinaryPrimitives.WriteUInt16LittleEndian(central[6..], 20);
-        BinaryPrimitives.WriteUInt16LittleEndian(central[12..], dosTime);
-        BinaryPrimitives.WriteUInt16LittleEndian(central[14..], dosDate);
-        BinaryPrimitives.WriteUInt32LittleEndian(central[16..], crc);
-        BinaryPrimitives.WriteUInt32LittleEndian(central[20..], (uint)data.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(central[24..], (uint)data.Length);
-        BinaryPrimitives.WriteUInt16LittleEndian(central[28..], (ushort)nameBytes.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(central[42..], (uint)cdOffset);
-        nameBytes.CopyTo(central[46..]);
-
-        Span<byte> end = span[(newCdOffset + cdSize + centralLength)..];
-        package.AsSpan(eocd).CopyTo(end);
-        ushort count = (ushort)(entryCount + 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(end[8..], count);
-        BinaryPrimitives.WriteUInt16LittleEndian(end[10..], count);
-        BinaryPrimitives.WriteUInt32LittleEndian(end[12..], (uint)(cdSize + centralLength));
-        BinaryPrimitives.WriteUInt32LittleEndian(end[16..], (uint)newCdOffset);
-        return result;
-    }
-
-    private static (ushort Time, ushort Date) DosDateTime(DateTime t) =>
-        ((ushort)((t.Hour << 11) | (t.Minute << 5) | (t.Second / 2)), (ushort)(((t.Year - 1980) << 9) | (t.Month << 5) | t.Day));
-
-    /// <summary>CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) as zip uses it.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFFu;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-        return ~crc;
+        return WithSignature(unsignedPackage, cms.Encode());
     }
 }

@@ -29,7 +29,7 @@ public sealed class SamplePluginFixture : IDisposable
         StrangerCertificate = TestCertificates.CodeSigning("Someone Else (test)");
         SignedPackage = PackageSigner.Sign(UnsignedPackage, VendorCertificate);
         NormDriftV2SignedPackage = PackageSigner.Sign(File.ReadAllBytes(NormDriftV2PackagePath), VendorCertificate);
-        VendorFingerprint = PackageSignatureVerifier.Fingerprint(VendorCertificate);
+        VendorFingerprint = PluginSignatureVerifier.Fingerprint(VendorCertificate);
     }
 
     /// <summary>Package id of the second sample plugin, which depends on Contoso.NormMath 2.0.</summary>

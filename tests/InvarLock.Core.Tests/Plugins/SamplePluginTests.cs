@@ -10,13 +10,14 @@ using InvarLock.Sdk.Guards;
 using InvarLock.Sdk.Models;
 using InvarLock.Sdk.Plugins;
 using Moq;
+using Xunit.Abstractions;
 
 namespace InvarLock.Core.Tests.Plugins;
 
 /// <summary>The sample third-party plugin (a weight-norm drift guard with a private dependency), packed by
 /// <c>dotnet pack</c>, signed, installed and loaded through the plugin host.</summary>
 [Collection(SamplePluginCollection.Name)]
-public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
+public sealed class SamplePluginTests(SamplePluginFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private const string GuardName = "weight_norm_drift";
     private readonly PluginSandbox _sandbox = new();
@@ -127,7 +128,7 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
 
         var e = Assert.Throws<InvarLockException>(() => host.Installer.Install(strangerSigned, "stranger.nupkg"));
 
-        string strangerFingerprint = PackageSignatureVerifier.Fingerprint(fixture.StrangerCertificate);
+        string strangerFingerprint = PluginSignatureVerifier.Fingerprint(fixture.StrangerCertificate);
         Assert.Contains("is not on the trust list", e.Message);
         Assert.Contains($"invarlock plugins trust add {strangerFingerprint}", e.Message);
     }
@@ -295,6 +296,7 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
             contexts.Add(LoadRunAndUnload());
         }
         double perCycleMs = clock.Elapsed.TotalMilliseconds / 50;
+        output.WriteLine($"load (NuGet signature check, hashing, snapshot, PluginLoader) + run + unload: {perCycleMs:F1} ms per cycle");
         for (int i = 0; i < 20 && contexts.Exists(c => c.IsAlive); i++)
         {
             GC.Collect();
@@ -303,6 +305,64 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
 
         Assert.DoesNotContain(contexts, c => c.IsAlive);
         Assert.True(perCycleMs < 2000, $"one load/run/unload cycle took {perCycleMs:F0} ms");
+    }
+
+    [Fact]
+    public void LoadInto_InstalledDependencyReplacedAfterTheCheck_GuardStillRunsTheVerifiedBytes()
+    {
+        InstallTrusted(fixture.SignedPackage);
+        var registry = new PluginRegistry();
+        using PluginHost host = _sandbox.Host(allowThirdParty: true);
+        host.LoadInto(registry);
+        // The private dependency loads lazily, on the guard's first use; swap the installed copy before that.
+        string installed = Path.Combine(InstalledDirectory(), "files", "Contoso.NormMath.dll");
+        byte[] verified = File.ReadAllBytes(installed);
+        File.WriteAllBytes(installed, [0x4d, 0x5a, 0, 0]);
+
+        IGuard guard = registry.CreateGuard(GuardName);
+        guard.Prepare(Context(FakeParameterStore.Toy()));
+
+        Assert.True(guard.Validate(Context(FakeParameterStore.Toy())).Passed);
+        string snapshot = Assert.Single(host.SnapshotDirectories);
+        Assert.Equal(verified, File.ReadAllBytes(Path.Combine(snapshot, "Contoso.NormMath.dll")));
+        Assert.False(snapshot.StartsWith(_sandbox.Root, StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(snapshot));
+        }
+    }
+
+    [Fact]
+    public void Dispose_AfterLoading_DeletesTheSnapshotFolder()
+    {
+        InstallTrusted(fixture.SignedPackage);
+        PluginHost host = _sandbox.Host(allowThirdParty: true);
+        host.LoadInto(new PluginRegistry());
+        string snapshot = Assert.Single(host.SnapshotDirectories);
+        Assert.True(Directory.Exists(snapshot));
+
+        host.Dispose();
+
+        Assert.False(Directory.Exists(snapshot));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void DotnetNugetVerify_SignedSamplePackages_Accepted()
+    {
+        foreach ((string name, byte[] package) in new[]
+        {
+            ($"{TestPackages.SampleId}.1.0.0.nupkg", fixture.SignedPackage),
+            ($"{SamplePluginFixture.NormDriftV2Id}.2.0.0.nupkg", fixture.NormDriftV2SignedPackage),
+        })
+        {
+            string path = Path.Combine(_sandbox.Root, name);
+            File.WriteAllBytes(path, package);
+
+            string output = DotnetNugetVerify.Run(_sandbox.Root, path, fixture.VendorCertificate);
+
+            Assert.DoesNotContain("error", output, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]
@@ -372,12 +432,19 @@ public sealed class SamplePluginTests(SamplePluginFixture fixture) : IDisposable
     private WeakReference LoadRunAndUnload()
     {
         var registry = new PluginRegistry();
-        using PluginHost host = _sandbox.Host(allowThirdParty: true);
-        host.LoadInto(registry);
-        IGuard guard = registry.CreateGuard(GuardName);
-        guard.Prepare(Context(FakeParameterStore.Toy()));
-        Assert.True(guard.Validate(Context(FakeParameterStore.Toy())).Passed);
-        return new WeakReference(AssemblyLoadContext.GetLoadContext(guard.GetType().Assembly));
+        string snapshot;
+        WeakReference context;
+        using (PluginHost host = _sandbox.Host(allowThirdParty: true))
+        {
+            host.LoadInto(registry);
+            IGuard guard = registry.CreateGuard(GuardName);
+            guard.Prepare(Context(FakeParameterStore.Toy()));
+            Assert.True(guard.Validate(Context(FakeParameterStore.Toy())).Passed);
+            snapshot = Assert.Single(host.SnapshotDirectories);
+            context = new WeakReference(AssemblyLoadContext.GetLoadContext(guard.GetType().Assembly));
+        }
+        Assert.False(Directory.Exists(snapshot));
+        return context;
     }
 
     private InstallRecord InstallTrusted(byte[] package)

@@ -1,285 +1,249 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Xml;
+using InvarLock.Core.Security;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Plugins;
+using NuGet.Packaging;
+using NuGet.Packaging.Core;
 
 namespace InvarLock.Core.Plugins.Packaging;
 
 /// <summary>A plugin package that passed every check: safe entry names and bounded sizes, a valid author signature
-/// from a trusted signer, a manifest consistent with the nuspec, and a compatible SDK version.</summary>
+/// from a trusted signer (NuGet.Packaging's verification providers), a manifest consistent with the nuspec (read by
+/// NuGet.Packaging), and a compatible SDK version.</summary>
 internal sealed class VerifiedPackage
 {
     /// <summary>The package folder that holds the plugin's files (assembly, dependencies, .deps.json, manifest).</summary>
     public const string PluginFolder = "plugin/";
 
-    private VerifiedPackage(PackageArchive archive, PackageSignature signature, PluginManifest manifest, List<ZipEntryRecord> pluginFiles)
+    private const int UnixFileTypeMask = 0xF000;
+    private const int UnixSymbolicLink = 0xA000;
+
+    private VerifiedPackage(byte[] bytes, string displayName, PackageSignature signature, PluginManifest manifest, List<string> pluginFiles)
     {
-        Archive = archive;
+        Bytes = bytes;
+        DisplayName = displayName;
         Signature = signature;
         Manifest = manifest;
         PluginFiles = pluginFiles;
     }
 
-    public PackageArchive Archive { get; }
+    public byte[] Bytes { get; }
+
+    public string DisplayName { get; }
 
     public PackageSignature Signature { get; }
 
     public PluginManifest Manifest { get; }
 
-    /// <summary>The files under <see cref="PluginFolder"/>, folders excluded.</summary>
-    public IReadOnlyList<ZipEntryRecord> PluginFiles { get; }
+    /// <summary>The entry names under <see cref="PluginFolder"/>, folders excluded.</summary>
+    public IReadOnlyList<string> PluginFiles { get; }
 
     /// <summary>Runs every check in order (structure, signature, trust, manifest, compatibility) and throws
     /// <see cref="ErrorCodes.PluginRefused"/> with the first reason found.</summary>
-    public static VerifiedPackage Verify(byte[] bytes, string displayName, TrustStore trust, PackageLimits limits, TimeProvider? time)
+    public static VerifiedPackage Verify(byte[] bytes, string displayName, TrustStore trust, PackageLimits limits)
     {
-        PackageArchive archive = PackageArchive.Read(bytes, displayName, limits);
-        List<ZipEntryRecord> pluginFiles = CheckEntries(archive, limits);
-        PackageSignature signature = PackageSignatureVerifier.Verify(archive, time);
-        if (!trust.IsTrusted(signature.Fingerprint))
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.LongLength > limits.MaxPackageBytes)
         {
-            throw PackageArchive.Refuse(displayName,
-                $"signer {signature.Fingerprint} ({signature.Subject}) is not on the trust list {trust.Path}; if you trust it, run: invarlock plugins trust add {signature.Fingerprint}");
+            throw Refuse(displayName, $"package is larger than {limits.MaxPackageBytes} bytes");
         }
-        using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
-        ZipArchiveEntry manifestEntry = zip.GetEntry(PluginFolder + PluginManifest.FileName)
-            ?? throw PackageArchive.Refuse(displayName, $"package has no {PluginFolder}{PluginManifest.FileName}");
-        PluginManifest manifest = PluginManifestReader.Parse(ReadEntry(manifestEntry, PluginManifestReader.MaxManifestBytes, displayName),
+        List<string> pluginFiles;
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+            pluginFiles = CheckEntries(zip, displayName, limits);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Refuse(displayName, $"not a valid zip package ({e.Message})");
+        }
+        using PackageArchiveReader reader = Open(bytes, displayName);
+        try
+        {
+            reader.ValidatePackageEntriesAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (UnsafePackageEntryException e)
+        {
+            throw Refuse(displayName, $"an entry leaves the package folder ({e.Message})");
+        }
+        PackageSignature signature = PluginSignatureVerifier.Verify(reader, displayName, trust);
+        if (!pluginFiles.Contains(PluginFolder + PluginManifest.FileName))
+        {
+            throw Refuse(displayName, $"package has no {PluginFolder}{PluginManifest.FileName}");
+        }
+        PluginManifest manifest = PluginManifestReader.Parse(ReadEntry(reader, PluginFolder + PluginManifest.FileName, PluginManifestReader.MaxManifestBytes, displayName),
             $"{displayName}!{PluginFolder}{PluginManifest.FileName}");
-        CheckNuspec(zip, manifest, displayName);
+        CheckNuspec(reader, manifest, displayName);
         string? incompatible = PluginManifestReader.CheckCompatibility(manifest.SdkVersion);
         if (incompatible is not null)
         {
-            throw PackageArchive.Refuse(displayName, $"incompatible: {incompatible}");
+            throw Refuse(displayName, $"incompatible: {incompatible}");
         }
-        bool hasAssembly = pluginFiles.Exists(e => e.Name == PluginFolder + manifest.Assembly);
-        if (!hasAssembly)
+        if (!pluginFiles.Contains(PluginFolder + manifest.Assembly))
         {
-            throw PackageArchive.Refuse(displayName, $"manifest names assembly '{manifest.Assembly}', which is not in {PluginFolder}");
+            throw Refuse(displayName, $"manifest names assembly '{manifest.Assembly}', which is not in {PluginFolder}");
         }
-        return new VerifiedPackage(archive, signature, manifest, pluginFiles);
+        return new VerifiedPackage(bytes, displayName, signature, manifest, pluginFiles);
     }
 
-    /// <summary>The SHA-256 (lower-case hex) of every plugin file, by path relative to <see cref="PluginFolder"/>.</summary>
-    public Dictionary<string, (string Sha256, long Size)> HashPluginFiles(PackageLimits limits)
+    /// <summary>The bytes of every plugin file, by path relative to <see cref="PluginFolder"/>.</summary>
+    public Dictionary<string, byte[]> ReadPluginFiles(PackageLimits limits)
     {
-        var result = new Dictionary<string, (string, long)>(StringComparer.Ordinal);
-        using var zip = new ZipArchive(new MemoryStream(Archive.Bytes, writable: false), ZipArchiveMode.Read);
-        foreach (ZipEntryRecord e in PluginFiles)
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        long total = 0;
+        using PackageArchiveReader reader = Open(Bytes, DisplayName);
+        foreach (string name in PluginFiles)
         {
-            ZipArchiveEntry entry = zip.GetEntry(e.Name) ?? throw PackageArchive.Refuse(Archive.DisplayName, $"entry '{e.Name}' cannot be read");
-            byte[] data = ReadEntry(entry, limits.MaxEntryBytes, Archive.DisplayName);
-            result[e.Name[PluginFolder.Length..]] = (Convert.ToHexStringLower(SHA256.HashData(data)), data.LongLength);
+            byte[] data = ReadEntry(reader, name, limits.MaxEntryBytes, DisplayName);
+            total += data.LongLength;
+            if (total > limits.MaxTotalBytes)
+            {
+                throw Refuse(DisplayName, $"unpacks to more than {limits.MaxTotalBytes} bytes");
+            }
+            result[name[PluginFolder.Length..]] = data;
         }
         return result;
     }
 
     /// <summary>Writes every plugin file below <paramref name="filesDirectory"/> (which must be empty) and returns
-    /// the records. Names were checked already; the destination is checked again against the folder.</summary>
+    /// the records. Names were checked already; each destination is checked again against the folder.</summary>
     public List<InstalledFile> Extract(string filesDirectory, PackageLimits limits)
     {
-        string root = Path.GetFullPath(filesDirectory) + Path.DirectorySeparatorChar;
         var files = new List<InstalledFile>();
-        long total = 0;
-        using var zip = new ZipArchive(new MemoryStream(Archive.Bytes, writable: false), ZipArchiveMode.Read);
-        foreach (ZipEntryRecord e in PluginFiles)
+        foreach ((string relative, byte[] data) in ReadPluginFiles(limits))
         {
-            string relative = e.Name[PluginFolder.Length..];
-            string destination = Path.GetFullPath(Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar)));
-            if (!destination.StartsWith(root, StringComparison.Ordinal))
-            {
-                throw PackageArchive.Refuse(Archive.DisplayName, $"entry '{e.Name}' leaves the plugin folder");
-            }
-            ZipArchiveEntry entry = zip.GetEntry(e.Name) ?? throw PackageArchive.Refuse(Archive.DisplayName, $"entry '{e.Name}' cannot be read");
-            byte[] data = ReadEntry(entry, limits.MaxEntryBytes, Archive.DisplayName);
-            total += data.LongLength;
-            if (total > limits.MaxTotalBytes)
-            {
-                throw PackageArchive.Refuse(Archive.DisplayName, $"unpacks to more than {limits.MaxTotalBytes} bytes");
-            }
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            using (var stream = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(data);
-                stream.Flush(flushToDisk: true);
-            }
-            files.Add(new InstalledFile(relative, Convert.ToHexStringLower(SHA256.HashData(data)), data.LongLength));
+            WriteInside(filesDirectory, relative, data, DisplayName);
+            files.Add(new InstalledFile(relative, Sha256(data), data.LongLength));
         }
         files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return files;
     }
 
-    /// <summary>Checks every entry: a safe relative name (no absolute paths, drive letters, backslashes, '..' or '.'
-    /// segments, control characters), no links, no case-insensitive duplicates, and bounded sizes.</summary>
-    internal static List<ZipEntryRecord> CheckEntries(PackageArchive archive, PackageLimits limits)
+    /// <summary>Writes <paramref name="data"/> to <paramref name="relative"/> below <paramref name="root"/>, refusing
+    /// a path that leaves it and a file that already exists.</summary>
+    internal static void WriteInside(string root, string relative, byte[] data, string displayName)
     {
-        string name = archive.DisplayName;
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var pluginFiles = new List<ZipEntryRecord>();
-        long declaredTotal = 0;
-        foreach (ZipEntryRecord e in archive.Entries)
+        string rootFull = Path.GetFullPath(root) + Path.DirectorySeparatorChar;
+        string destination = Path.GetFullPath(Path.Combine(rootFull, relative.Replace('/', Path.DirectorySeparatorChar)));
+        if (!destination.StartsWith(rootFull, StringComparison.Ordinal))
         {
-            string? problem = CheckEntryName(e.Name, limits.MaxNameLength);
+            throw Refuse(displayName, $"entry '{relative}' leaves the plugin folder");
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        using var stream = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        stream.Write(data);
+        stream.Flush(flushToDisk: true);
+    }
+
+    internal static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    /// <summary>Checks every entry: a safe relative name (no absolute paths, drive letters, backslashes, '..' or '.'
+    /// segments, control characters), no links, no case-insensitive duplicates, and bounded counts and sizes.
+    /// Returns the files under <see cref="PluginFolder"/>.</summary>
+    internal static List<string> CheckEntries(ZipArchive zip, string displayName, PackageLimits limits)
+    {
+        if (zip.Entries.Count > limits.MaxEntries)
+        {
+            throw Refuse(displayName, $"has {zip.Entries.Count} entries; at most {limits.MaxEntries} are allowed");
+        }
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pluginFiles = new List<string>();
+        long declaredTotal = 0;
+        foreach (ZipArchiveEntry e in zip.Entries)
+        {
+            string name = e.FullName;
+            string? problem = ZipEntryName.Check(name, limits.MaxNameLength);
             if (problem is not null)
             {
-                throw PackageArchive.Refuse(name, $"entry '{Printable(e.Name)}' {problem}");
+                throw Refuse(displayName, $"entry '{Printable(name)}' {problem}");
             }
-            if (e.IsSymbolicLink)
+            if (((e.ExternalAttributes >> 16) & UnixFileTypeMask) == UnixSymbolicLink)
             {
-                throw PackageArchive.Refuse(name, $"entry '{e.Name}' is a symbolic link; links are not allowed");
+                throw Refuse(displayName, $"entry '{name}' is a symbolic link; links are not allowed");
             }
-            if (!seen.Add(e.Name.TrimEnd('/')))
+            if (!seen.Add(name.TrimEnd('/')))
             {
-                throw PackageArchive.Refuse(name, $"entry '{e.Name}' appears twice (names are compared ignoring case)");
+                throw Refuse(displayName, $"entry '{name}' appears twice (names are compared ignoring case)");
             }
-            if (e.UncompressedSize > limits.MaxEntryBytes)
+            if (e.Length > limits.MaxEntryBytes)
             {
-                throw PackageArchive.Refuse(name, $"entry '{e.Name}' is larger than {limits.MaxEntryBytes} bytes");
+                throw Refuse(displayName, $"entry '{name}' is larger than {limits.MaxEntryBytes} bytes");
             }
-            if (e.UncompressedSize > 1024 * 1024 && e.UncompressedSize > limits.MaxCompressionRatio * Math.Max(1, e.CompressedSize))
+            if (e.Length > 1024 * 1024 && e.Length > limits.MaxCompressionRatio * Math.Max(1, e.CompressedLength))
             {
-                throw PackageArchive.Refuse(name, $"entry '{e.Name}' compresses more than {limits.MaxCompressionRatio}:1 (zip bomb?)");
+                throw Refuse(displayName, $"entry '{name}' compresses more than {limits.MaxCompressionRatio}:1 (zip bomb?)");
             }
-            declaredTotal += e.UncompressedSize;
+            declaredTotal += e.Length;
             if (declaredTotal > limits.MaxTotalBytes)
             {
-                throw PackageArchive.Refuse(name, $"unpacks to more than {limits.MaxTotalBytes} bytes");
+                throw Refuse(displayName, $"unpacks to more than {limits.MaxTotalBytes} bytes");
             }
-            if (!e.IsDirectory && e.Name.StartsWith(PluginFolder, StringComparison.Ordinal))
+            if (!name.EndsWith('/') && name.StartsWith(PluginFolder, StringComparison.Ordinal))
             {
-                pluginFiles.Add(e);
+                pluginFiles.Add(name);
             }
         }
         return pluginFiles;
     }
 
-    /// <summary>Null when <paramref name="entryName"/> is a safe relative zip name; otherwise what is wrong with it.</summary>
-    internal static string? CheckEntryName(string entryName, int maxLength)
+    private static PackageArchiveReader Open(byte[] bytes, string displayName)
     {
-        if (entryName.Length == 0)
+        try
         {
-            return "has an empty name";
+            return new PackageArchiveReader(new MemoryStream(bytes, writable: false), leaveStreamOpen: false);
         }
-        if (entryName.Length > maxLength)
+        catch (InvalidDataException e)
         {
-            return $"has a name longer than {maxLength} characters";
+            throw Refuse(displayName, $"not a valid zip package ({e.Message})");
         }
-        foreach (char c in entryName)
-        {
-            if (char.IsControl(c))
-            {
-                return "has a control character in its name";
-            }
-            if (c is '\\' or ':')
-            {
-                return $"contains '{c}' (backslashes, drive letters and alternate streams are not allowed)";
-            }
-        }
-        if (entryName[0] == '/')
-        {
-            return "is an absolute path";
-        }
-        string trimmed = entryName.EndsWith('/') ? entryName[..^1] : entryName;
-        foreach (string segment in trimmed.Split('/'))
-        {
-            if (segment.Length == 0)
-            {
-                return "has an empty path segment";
-            }
-            if (segment is "." or "..")
-            {
-                return "has a '.' or '..' segment (path traversal)";
-            }
-        }
-        return null;
     }
 
-    internal static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, string displayName)
+    private static byte[] ReadEntry(PackageArchiveReader reader, string name, long maxBytes, string displayName)
     {
+        ZipArchiveEntry entry = reader.GetEntry(name) ?? throw Refuse(displayName, $"entry '{name}' cannot be read");
         if (entry.Length > maxBytes)
         {
-            throw PackageArchive.Refuse(displayName, $"entry '{entry.FullName}' is larger than {maxBytes} bytes");
+            throw Refuse(displayName, $"entry '{name}' is larger than {maxBytes} bytes");
         }
         var buffer = new byte[entry.Length];
         try
         {
             using Stream s = entry.Open();
-            int read = 0;
-            while (read < buffer.Length)
+            s.ReadExactly(buffer);
+            if (s.ReadByte() != -1)
             {
-                int n = s.Read(buffer, read, buffer.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-                read += n;
+                throw Refuse(displayName, $"entry '{name}' does not match its declared size");
             }
-            if (read != buffer.Length || s.ReadByte() != -1)
-            {
-                throw PackageArchive.Refuse(displayName, $"entry '{entry.FullName}' does not match its declared size");
-            }
+        }
+        catch (EndOfStreamException)
+        {
+            throw Refuse(displayName, $"entry '{name}' does not match its declared size");
         }
         catch (InvalidDataException e)
         {
-            throw PackageArchive.Refuse(displayName, $"entry '{entry.FullName}' is corrupt ({e.Message})");
+            throw Refuse(displayName, $"entry '{name}' is corrupt ({e.Message})");
         }
         return buffer;
     }
 
-    private static void CheckNuspec(ZipArchive zip, PluginManifest manifest, string displayName)
+    private static void CheckNuspec(PackageArchiveReader reader, PluginManifest manifest, string displayName)
     {
-        ZipArchiveEntry? nuspec = null;
-        foreach (ZipArchiveEntry e in zip.Entries)
-        {
-            if (!e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
-            {
-                if (nuspec is not null)
-                {
-                    throw PackageArchive.Refuse(displayName, "package has more than one .nuspec");
-                }
-                nuspec = e;
-            }
-        }
-        if (nuspec is null)
-        {
-            throw PackageArchive.Refuse(displayName, "package has no .nuspec at its root");
-        }
-        byte[] xml = ReadEntry(nuspec, 1024 * 1024, displayName);
-        string? id = null, version = null;
+        PackageIdentity identity;
         try
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 4 * 1024 * 1024 };
-            using var reader = XmlReader.Create(new MemoryStream(xml), settings);
-            var doc = new XmlDocument { XmlResolver = null };
-            doc.Load(reader);
-            foreach (XmlNode node in doc.DocumentElement?.ChildNodes ?? throw new XmlException("empty document"))
-            {
-                if (node.LocalName != "metadata")
-                {
-                    continue;
-                }
-                foreach (XmlNode m in node.ChildNodes)
-                {
-                    if (m.LocalName == "id")
-                    {
-                        id = m.InnerText.Trim();
-                    }
-                    else if (m.LocalName == "version")
-                    {
-                        version = m.InnerText.Trim();
-                    }
-                }
-            }
+            identity = reader.GetIdentity();
         }
-        catch (XmlException e)
+        catch (Exception e) when (e is PackagingException or InvalidDataException or System.Xml.XmlException or FormatException or ArgumentException)
         {
-            throw PackageArchive.Refuse(displayName, $"malformed .nuspec ({e.Message})");
+            throw Refuse(displayName, $"malformed .nuspec ({e.Message})");
         }
-        if (!string.Equals(id, manifest.Id, StringComparison.OrdinalIgnoreCase) || !string.Equals(version, manifest.Version, StringComparison.OrdinalIgnoreCase))
+        string version = identity.Version.ToNormalizedString();
+        bool sameVersion = NuGet.Versioning.NuGetVersion.TryParse(manifest.Version, out NuGet.Versioning.NuGetVersion? declared)
+            && declared == identity.Version;
+        if (!string.Equals(identity.Id, manifest.Id, StringComparison.OrdinalIgnoreCase) || !sameVersion)
         {
-            throw PackageArchive.Refuse(displayName,
-                $"manifest says {manifest.Id} {manifest.Version} but the package is {id} {version}");
+            throw Refuse(displayName, $"manifest says {manifest.Id} {manifest.Version} but the package is {identity.Id} {version}");
         }
     }
 
@@ -295,4 +259,6 @@ internal sealed class VerifiedPackage
         }
         return new string(chars);
     }
+
+    internal static InvarLockException Refuse(string displayName, string problem) => PluginSignatureVerifier.Refuse(displayName, problem);
 }
