@@ -30,12 +30,13 @@ public sealed class DecoderModel : IModel
         {
             DropDuplicateHead(config, weights, source);
         }
-        new DecoderLayout(config).Validate(weights, source);
+        var layout = new DecoderLayout(config);
+        layout.Validate(weights, source);
         Config = config;
         _weights = weights;
         Tokenizer = tokenizer;
         Threads = threads == 0 ? Environment.ProcessorCount : threads;
-        _modules = new DecoderLayout(config).BuildModules();
+        _modules = layout.BuildModules();
         StoredDType = weights.HeldDType();
         Description = new ModelDescription(config.ModelType, config.Layers, config.Heads, config.Hidden, config.Vocab,
             config.MaxPositions, config.TiedHead, CountParameters(weights), "causal")

@@ -50,43 +50,7 @@ public sealed class Gpt2ReferenceParityTests
     {
         PackageFolder();
         string script = Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "gpt-3-encoder-reference.js");
-        string input = Path.Combine(Path.GetTempPath(), $"invarlock-gpt2-texts-{Guid.NewGuid():N}.json");
-        File.WriteAllText(input, JsonSerializer.Serialize(texts), new UTF8Encoding(false));
-        try
-        {
-            var start = new ProcessStartInfo("node")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardOutputEncoding = Encoding.UTF8,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(NodeModules());
-            start.ArgumentList.Add(input);
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                Assert.Fail($"cannot start node ({e.Message}): {InstallHint}");
-                throw;
-            }
-            using (process)
-            {
-                var stderr = process.StandardError.ReadToEndAsync();
-                string stdout = process.StandardOutput.ReadToEnd();
-                process.WaitForExit();
-                Assert.True(process.ExitCode == 0, $"node failed ({process.ExitCode}): {stderr.Result} — {InstallHint}");
-                return JsonSerializer.Deserialize<int[][]>(stdout)!;
-            }
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        return NodeScript.Run(script, NodeModules(), JsonSerializer.Serialize(texts), InstallHint);
     }
 
     private static void AssertSameIds(IReadOnlyList<string> texts)

@@ -59,43 +59,7 @@ internal static class HuggingFaceReference
     {
         Assert.True(File.Exists(Path.Combine(NodeModules(), "tokenizers", "index.js")), $"npm tokenizers is not installed: {InstallHint}");
         string script = Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "hf-tokenizers-reference.js");
-        string input = Path.Combine(Path.GetTempPath(), $"invarlock-hf-texts-{Guid.NewGuid():N}.json");
-        File.WriteAllText(input, JsonSerializer.Serialize(new { tokenizer = tokenizerJson, plain, texts }), new UTF8Encoding(false));
-        try
-        {
-            var start = new ProcessStartInfo("node")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardOutputEncoding = Encoding.UTF8,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(NodeModules());
-            start.ArgumentList.Add(input);
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                Assert.Fail($"cannot start node ({e.Message}): {InstallHint}");
-                throw;
-            }
-            using (process)
-            {
-                var stderr = process.StandardError.ReadToEndAsync();
-                string stdout = process.StandardOutput.ReadToEnd();
-                process.WaitForExit();
-                Assert.True(process.ExitCode == 0, $"node failed ({process.ExitCode}): {stderr.Result} — {InstallHint}");
-                return JsonSerializer.Deserialize<int[][]>(stdout)!;
-            }
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        return NodeScript.Run(script, NodeModules(), JsonSerializer.Serialize(new { tokenizer = tokenizerJson, plain, texts }), InstallHint);
     }
 
     /// <summary>Real English prose and licence text from Debian's documentation (the Debian FAQ that test.sh installs,
