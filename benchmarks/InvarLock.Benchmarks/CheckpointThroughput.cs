@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -43,13 +44,13 @@ internal static class CheckpointThroughput
             memories[i] = windows[i];
         }
 
-        model.Evaluate([memories[0]]); // warm-up: JIT, buffers
+        model.CausalLosses([memories[0]]); // warm-up: JIT, buffers
         var seconds = new double[repeats];
         IReadOnlyList<WindowLoss> losses = [];
         for (int r = 0; r < repeats; r++)
         {
             var clock = Stopwatch.StartNew();
-            losses = model.Evaluate(memories);
+            losses = model.CausalLosses(memories);
             seconds[r] = clock.Elapsed.TotalSeconds;
         }
         double best = seconds.Min();

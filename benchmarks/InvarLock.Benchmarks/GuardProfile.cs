@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using System.Diagnostics;
 using System.Text.Json;
 using InvarLock.Compute;
@@ -42,7 +43,7 @@ internal static class GuardProfile
         JsonElement defaults = JsonDocument.Parse("{}").RootElement.Clone();
         var run = new GuardRunInfo("balanced", "dev", "noop", 42);
         Console.WriteLine($"compute: {ComputeEnvironment.Describe()}; {windowCount} windows x {seqLen} tokens");
-        model.Evaluate([windows[0]]); // warm-up
+        model.CausalLosses([windows[0]]); // warm-up
         double plain = double.MaxValue;
         var prepare = new double[Guards.Length];
         var validate = new double[Guards.Length];
@@ -51,7 +52,7 @@ internal static class GuardProfile
         // Interleaved, so that a change in machine load hits every measurement alike; best of R each.
         for (int r = 0; r < repeats; r++)
         {
-            plain = Math.Min(plain, Time(() => model.Evaluate(windows)));
+            plain = Math.Min(plain, Time(() => model.CausalLosses(windows)));
             for (int g = 0; g < Guards.Length; g++)
             {
                 IGuard guard = registry.CreateGuard(Guards[g]);

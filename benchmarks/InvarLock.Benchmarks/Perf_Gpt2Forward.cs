@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Models.Decoder;
 using BenchmarkDotNet.Attributes;
 using InvarLock.Models.Gpt2;
@@ -29,5 +30,5 @@ public class Perf_Gpt2Forward
     public void Cleanup() => _model?.Dispose();
 
     [Benchmark]
-    public double Evaluate() => _model!.Evaluate(_windows)[0].LossSum;
+    public double Evaluate() => _model!.CausalLosses(_windows)[0].LossSum;
 }

@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using System.Diagnostics;
 using System.Globalization;
 using InvarLock.Compute;
@@ -156,7 +157,7 @@ internal static class QuickMeasurement
     {
         using var model = BenchmarkModels.CreateGpt2(BenchmarkModels.Gpt2Small, threads);
         ReadOnlyMemory<int>[] windows = [BenchmarkModels.RandomTokens(length, model.Description.VocabSize, seed: 7)];
-        double best = Best(() => model.Evaluate(windows), minRuns: 3, minSeconds: 3.0);
+        double best = Best(() => model.CausalLosses(windows), minRuns: 3, minSeconds: 3.0);
         Console.WriteLine($"gpt2-small window {length}: {best * 1e3:F1} ms, {length / best:F1} tokens/s");
     }
 

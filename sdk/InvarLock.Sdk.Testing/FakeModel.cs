@@ -10,8 +10,9 @@ namespace InvarLock.Sdk.Testing;
 /// gate/up/down, untied head) or a Phi-3 shape (the same with fused <c>qkv_proj</c> and <c>gate_up_proj</c>).</summary>
 /// <remarks>
 /// <para>Weights are drawn from a seeded normal distribution (norm weights 1, biases 0), so two models built with the
-/// same arguments are bit-identical. <see cref="Evaluate"/> runs a real forward pass: the loss is the summed next-token
-/// cross-entropy, so changing any weight on the path changes it. Every module's output is offered to the activation tap
+/// same arguments are bit-identical. <see cref="Forward"/> runs a real forward pass and hands the final hidden states
+/// and the output head (logits in double, rounded to float) to the sink, so changing any weight on the path changes a
+/// metric's loss. Every module's output is offered to the activation tap
 /// (embeddings, norms, every projection — the gate and up projections before the activation).</para>
 /// <para>The LLaMA and Phi-3 "attention" mixes, per query head h with key/value head g = h / (heads / kvHeads), the running
 /// mean over earlier positions of <c>v[g] · tanh(q[h] + k[g])</c>; the MLP is <c>down(silu(gate) · up)</c>.</para>
@@ -225,8 +226,8 @@ public sealed class FakeModel : IModel
     /// <summary>A <see cref="ByteTokenizer"/> over this model's vocabulary.</summary>
     public ITokenizer Tokenizer { get; }
 
-    /// <summary>How many times <see cref="Evaluate"/> was called (to check what a guard costs).</summary>
-    public int EvaluateCalls { get; private set; }
+    /// <summary>How many times <see cref="Forward"/> was called (to check what a guard costs).</summary>
+    public int ForwardCalls { get; private set; }
 
     /// <summary>The parameters handed out through <see cref="IParameterStore.GetSpan"/> (the writable path, which a
     /// half-precision store answers with a float32 copy of the tensor); readers should leave it empty.</summary>
@@ -286,17 +287,18 @@ public sealed class FakeModel : IModel
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException">A token id is outside [0, vocab).</exception>
-    public IReadOnlyList<WindowLoss> Evaluate(IReadOnlyList<ReadOnlyMemory<int>> windows, IActivationTap? taps = null, CancellationToken cancellationToken = default)
+    public void Forward(IReadOnlyList<ReadOnlyMemory<int>> windows, IWindowSink? sink, IActivationTap? taps = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        EvaluateCalls++;
-        var result = new List<WindowLoss>(windows.Count);
+        ForwardCalls++;
         for (int w = 0; w < windows.Count; w++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            result.Add(Forward(windows[w].Span, w, taps));
+            ReadOnlySpan<int> ids = windows[w].Span;
+            (float[] hidden, float[] head, int t) = Trunk(ids, w, taps);
+            sink?.OnWindow(new WindowOutput(w, ids[..t], hidden.AsSpan(0, t * _d), new FakeOutputHead(head, _d, _vocab)));
         }
-        return result;
     }
 
     private void Tap(IActivationTap? taps, string name, int window, float[] data, int tokens, int width)
@@ -307,10 +309,10 @@ public sealed class FakeModel : IModel
         }
     }
 
-    private WindowLoss Forward(ReadOnlySpan<int> ids, int window, IActivationTap? taps) =>
-        _layout == FakeModelLayout.Gpt2 ? ForwardGpt2(ids, window, taps) : ForwardDecoder(ids, window, taps);
+    private (float[] Hidden, float[] Head, int Tokens) Trunk(ReadOnlySpan<int> ids, int window, IActivationTap? taps) =>
+        _layout == FakeModelLayout.Gpt2 ? TrunkGpt2(ids, window, taps) : TrunkDecoder(ids, window, taps);
 
-    private WindowLoss ForwardGpt2(ReadOnlySpan<int> ids, int window, IActivationTap? taps)
+    private (float[] Hidden, float[] Head, int Tokens) TrunkGpt2(ReadOnlySpan<int> ids, int window, IActivationTap? taps)
     {
         int t = Math.Min(ids.Length, _positions);
         int d = _d;
@@ -375,41 +377,10 @@ public sealed class FakeModel : IModel
         }
         float[] hf = LayerNorm(h, t, d, "transformer.ln_f");
         Tap(taps, "transformer.ln_f", window, hf, t, d);
-        return Loss(hf, t, wte, ids);
+        return (hf, wte, t);
     }
 
-    /// <summary>Summed next-token cross-entropy of the final hidden states against the head <c>[vocab, width]</c>.</summary>
-    private WindowLoss Loss(float[] hf, int t, float[] head, ReadOnlySpan<int> ids)
-    {
-        int d = _d;
-        double loss = 0;
-        int count = 0;
-        double[] logits = new double[_vocab];
-        for (int i = 0; i + 1 < t; i++)
-        {
-            double max = double.NegativeInfinity;
-            for (int v = 0; v < _vocab; v++)
-            {
-                double s = 0;
-                for (int j = 0; j < d; j++)
-                {
-                    s += hf[(i * d) + j] * head[(v * d) + j];
-                }
-                logits[v] = s;
-                max = Math.Max(max, s);
-            }
-            double z = 0;
-            for (int v = 0; v < _vocab; v++)
-            {
-                z += Math.Exp(logits[v] - max);
-            }
-            loss += max + Math.Log(z) - logits[ids[i + 1]];
-            count++;
-        }
-        return new WindowLoss(loss, count);
-    }
-
-    private WindowLoss ForwardDecoder(ReadOnlySpan<int> ids, int window, IActivationTap? taps)
+    private (float[] Hidden, float[] Head, int Tokens) TrunkDecoder(ReadOnlySpan<int> ids, int window, IActivationTap? taps)
     {
         int t = Math.Min(ids.Length, _positions);
         int d = _d;
@@ -507,7 +478,7 @@ public sealed class FakeModel : IModel
         {
             Tap(taps, "lm_head", window, HeadOutput(hf, t, head), t, _vocab);
         }
-        return Loss(hf, t, head, ids);
+        return (hf, head, t);
     }
 
     private float[] HeadOutput(float[] hf, int t, float[] head)

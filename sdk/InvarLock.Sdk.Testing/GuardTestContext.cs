@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InvarLock.Sdk.Guards;
+using InvarLock.Sdk.Metrics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Sdk.Testing;
@@ -43,11 +44,13 @@ public static class GuardTestContext
     /// <param name="edit">The edit name, or null.</param>
     /// <param name="observeOnly">See <see cref="GuardRunInfo.ObserveOnly"/>.</param>
     /// <param name="cancellationToken">Cancellation handed to the guard.</param>
+    /// <param name="metric">The run's primary metric (<see cref="GuardContext.Metric"/>), for guards that score windows.</param>
     public static GuardContext Context(IModel model, JsonElement? policy = null, IReadOnlyList<ReadOnlyMemory<int>>? windows = null,
         string tier = "balanced", string profile = "dev", string? edit = null, bool observeOnly = false,
-        CancellationToken cancellationToken = default) =>
+        CancellationToken cancellationToken = default, IPrimaryMetric? metric = null) =>
         new(model, policy ?? EmptyPolicy, windows ?? [], RunInfo(tier, profile, edit, observeOnly))
         {
+            Metric = metric,
             CancellationToken = cancellationToken,
         };
 
@@ -59,15 +62,16 @@ public static class GuardTestContext
     /// <param name="subject">The subject model (may be <paramref name="baseline"/> after an in-place edit).</param>
     /// <param name="policy">The guard's policy section; null for <see cref="EmptyPolicy"/>.</param>
     /// <param name="windows">Calibration windows; null for none.</param>
+    /// <param name="metric">The run's primary metric, for guards that score windows.</param>
     /// <returns>The preparation record and the outcome.</returns>
     public static (GuardPrepared Prepared, GuardOutcome Outcome) Run(IGuard guard, IModel baseline, IModel subject,
-        JsonElement? policy = null, IReadOnlyList<ReadOnlyMemory<int>>? windows = null)
+        JsonElement? policy = null, IReadOnlyList<ReadOnlyMemory<int>>? windows = null, IPrimaryMetric? metric = null)
     {
         ArgumentNullException.ThrowIfNull(guard);
         JsonElement section = policy ?? EmptyPolicy;
         (guard as IPolicyCheckingGuard)?.CheckPolicy(section);
-        GuardPrepared prepared = guard.Prepare(Context(baseline, section, windows));
-        GuardOutcome outcome = guard.Validate(Context(subject, section, windows));
+        GuardPrepared prepared = guard.Prepare(Context(baseline, section, windows, metric: metric));
+        GuardOutcome outcome = guard.Validate(Context(subject, section, windows, metric: metric));
         return (prepared, outcome);
     }
 }

@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Sdk.Testing.Tests;
@@ -8,7 +9,7 @@ public sealed class FakeModelLayoutTests
 {
     private static readonly List<ReadOnlyMemory<int>> Windows = FakeModel.Windows(3, 12);
 
-    private static double TotalLoss(IModel model) => model.Evaluate(Windows).Sum(w => w.LossSum);
+    private static double TotalLoss(IModel model) => model.CausalLosses(Windows).Sum(w => w.LossSum);
 
     [Fact]
     public void Llama_GqaShapesRolesAndDescription()
@@ -77,7 +78,7 @@ public sealed class FakeModelLayoutTests
     {
         using var model = new FakeModel(layout);
         var tap = new RecordingTap(model.Modules.Select(m => m.Name));
-        model.Evaluate(Windows.Take(1).ToList(), tap);
+        model.CausalLosses(Windows.Take(1).ToList(), tap);
         Assert.Equal(model.Modules.Select(m => m.Name).Order(StringComparer.Ordinal), tap.Widths.Keys.Order(StringComparer.Ordinal));
         Assert.All(model.Modules, m => Assert.Equal(m.OutputWidth, tap.Widths[m.Name]));
     }

@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Sdk.Testing.Tests;
@@ -6,7 +7,7 @@ public sealed class FakeModelTests
 {
     private static readonly List<ReadOnlyMemory<int>> Windows = FakeModel.Windows(3, 12);
 
-    private static double TotalLoss(IModel model) => model.Evaluate(Windows).Sum(w => w.LossSum);
+    private static double TotalLoss(IModel model) => model.CausalLosses(Windows).Sum(w => w.LossSum);
 
     [Fact]
     public void Constructor_SameArguments_BitIdenticalWeightsAndLoss()
@@ -65,7 +66,7 @@ public sealed class FakeModelTests
 
         Assert.True(double.IsFinite(before) && before > 0);
         Assert.NotEqual(before, TotalLoss(model));
-        Assert.Equal(2, model.EvaluateCalls);
+        Assert.Equal(2, model.ForwardCalls);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class FakeModelTests
     {
         using var model = new FakeModel();
 
-        IReadOnlyList<WindowLoss> losses = model.Evaluate(Windows);
+        IReadOnlyList<WindowLoss> losses = model.CausalLosses(Windows);
 
         Assert.Equal(Windows.Count, losses.Count);
         Assert.All(losses, l => Assert.Equal(11, l.TokenCount));
@@ -84,7 +85,7 @@ public sealed class FakeModelTests
     {
         using var model = new FakeModel(vocab: 10);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => model.Evaluate([new[] { 1, 10 }]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.CausalLosses([new[] { 1, 10 }]));
     }
 
     [Fact]
@@ -124,10 +125,10 @@ public sealed class FakeModelTests
         var again = new RecordingTap(names);
         var edited = new RecordingTap(names);
 
-        model.Evaluate(Windows, first);
-        model.Evaluate(Windows, again);
+        model.CausalLosses(Windows, first);
+        model.CausalLosses(Windows, again);
         model.Parameters.GetSpan("transformer.h.1.mlp.c_proj.weight")[0] *= 2;
-        model.Evaluate(Windows, edited);
+        model.CausalLosses(Windows, edited);
 
         Assert.Equal(names.Length * Windows.Count, first.Calls.Count);
         Assert.All(first.Calls, c => Assert.Equal((12, 8, 12 * 8), (c.Tokens, c.Width, c.Values.Length)));

@@ -27,6 +27,9 @@ internal sealed record EvaluationRun
     /// <summary>Subject losses after guards (and after rollback, when a guard rolled back).</summary>
     public required IReadOnlyList<WindowLoss> SubjectPreview { get; init; }
     public required IReadOnlyList<WindowLoss> SubjectFinal { get; init; }
+    /// <summary>The final arm's token comparison (KL divergence, top-1 agreement) against the baseline, in final-arm
+    /// order; null when the metric has none or the baseline was taken from a report.</summary>
+    public IReadOnlyList<Sdk.Metrics.TokenComparisonWindow>? TokenComparison { get; init; }
     public required IReadOnlyList<GuardRecord> Guards { get; init; }
     /// <summary>True when a guard asked for rollback and the subject's weights were restored from snapshot.</summary>
     public bool RolledBack { get; init; }

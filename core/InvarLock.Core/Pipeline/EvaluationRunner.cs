@@ -2,6 +2,7 @@ using System.Diagnostics;
 using InvarLock.Core.Pipeline.Stages;
 using InvarLock.Core.Plugins;
 using InvarLock.Sdk.Guards;
+using InvarLock.Sdk.Metrics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Pipeline;
@@ -22,6 +23,9 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
         RunSetup setup = PolicyStage.Run(request, context);
         CheckedInputs inputs = InputStage.Run(request, setup, context);
         (IModel baseline, ModelFacts baselineFacts, double loadSeconds) = BaselineStage.Run(request, inputs, context);
+        // The token comparison records the baseline's outputs on its metric pass (none when a baseline report is reused:
+        // there is no baseline pass) and compares the subject's final arm with them.
+        using ITokenComparison? comparison = request.BaselineReport is null ? setup.Metric.CreateComparison() : null;
         PlannedWindows windows;
         IReadOnlyList<ReadOnlyMemory<int>> calibration;
         GuardRunInfo runInfo;
@@ -31,7 +35,7 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
         // statistics, not baseline weights, so at most one model is resident.
         using (baseline)
         {
-            windows = PlanStage.Run(request, setup, inputs, baseline, context);
+            windows = PlanStage.Run(request, setup, inputs, baseline, comparison, context);
             calibration = WindowPlan.AsMemory(windows.Plan.Preview);
             runInfo = new GuardRunInfo(setup.Policy.Tier, setup.Policy.Profile.Name, request.EditName, request.Seed)
             {
@@ -44,7 +48,7 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
             using SubjectModel subject = SubjectStage.Run(request, setup, inputs, baselineTokenizer, context);
             var bare = SubjectMetricStage.Bare(setup, subject.Model, windows.Plan, context);
             ValidatedGuards validated = GuardValidateStage.Run(setup, guards, subject, calibration, runInfo, inputs, context);
-            SubjectScores scores = SubjectMetricStage.Run(setup, subject.Model, windows.Plan, bare, context);
+            SubjectScores scores = SubjectMetricStage.Run(setup, subject.Model, windows.Plan, bare, comparison, context);
             WrittenCheckpoint? written = CheckpointStage.Run(request, inputs, subject, validated.RolledBack, context);
 
             return new EvaluationRun
@@ -63,6 +67,7 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
                 BaselineFinal = windows.BaselineFinal,
                 SubjectPreview = scores.Preview,
                 SubjectFinal = scores.Final,
+                TokenComparison = scores.Comparison,
                 Guards = validated.Records,
                 RolledBack = validated.RolledBack,
                 Aborted = validated.Aborted,

@@ -1,7 +1,7 @@
 using InvarLock.Core;
 using InvarLock.Cli;
 using InvarLock.Compute;
-using InvarLock.Core.Metrics;
+using InvarLock.Metrics;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
 using InvarLock.Data;
@@ -34,7 +34,7 @@ internal static class InvarLockServiceCollectionExtensions
             new GuardsPluginModule(),
             new EditsPluginModule(),
             new DataPluginModule(),
-            new CoreMetricsPluginModule(),
+            new MetricsPluginModule(),
         ];
         foreach (IPluginModule module in modules)
         {

@@ -236,7 +236,7 @@ internal sealed class RmtGuard : GuardBase<RmtOptions>
         }
         var windows = indices.Select(i => context.CalibrationWindows[i]).ToList();
         var tap = new EdgeRiskTap(names, _options.EstimatorIters, _options.EstimatorInit);
-        context.Model.Evaluate(windows, tap, context.CancellationToken);
+        MetricPasses.Observe(context, windows, tap);
         SortedDictionary<string, double> modules = tap.ModuleScores();
         if (modules.Count == 0)
         {

@@ -198,7 +198,7 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
             IReadOnlyList<WindowLoss> lossesB;
             using (applyScales(model, scales))
             {
-                lossesB = model.Evaluate(Take(context.CalibrationWindows, calWindows), null, context.CancellationToken);
+                lossesB = MetricPasses.Losses(context, Take(context.CalibrationWindows, calWindows));
             }
             b = WindowStats.From(lossesB, calWindows);
             var paired = WindowStats.Pair(a, b);
@@ -255,7 +255,7 @@ internal sealed class VarianceGuard : GuardBase<VarianceOptions>
         VarianceOptions o = _options;
         int sw = scaleWindows ?? windows;
         var tap = new MeanSquareTap(_targets!.Targets.Select(t => t.Name), sw);
-        IReadOnlyList<WindowLoss> losses = context.Model.Evaluate(Take(context.CalibrationWindows, windows), tap, context.CancellationToken);
+        IReadOnlyList<WindowLoss> losses = MetricPasses.Losses(context, Take(context.CalibrationWindows, windows), tap);
         SortedDictionary<string, double> raw = ScaleProposal.RawScales(tap.Samples, o.Deadband, o.ClampLo, o.ClampHi);
         if (raw.Count == 0 && o.Deadband > 0)
         {

@@ -10,12 +10,12 @@ namespace InvarLock.Models.Decoder;
 /// <summary>The one decoder forward pass: every family runs through it, driven by its <see cref="DecoderConfig"/>.
 /// Scratch buffers are reused across windows (grown to the longest window seen).</summary>
 /// <remarks>Not thread-safe: one window at a time. Compute is float32 whatever the stored type: 16-bit weights are
-/// widened inside the GEMM's packing, embedding rows as they are gathered. The output head runs in vocabulary chunks
-/// with an online log-sum-exp, so at most <c>tokens × <see cref="VocabChunk"/></c> logits exist at once. Module outputs
+/// widened inside the GEMM's packing, embedding rows as they are gathered. The output head is not applied here: the caller
+/// gets the final hidden states and a <see cref="DecoderOutputHead"/> and pulls logits in vocabulary chunks. Module outputs
 /// go to the taps by (role, layer) in execution order.</remarks>
 internal sealed class DecoderForward
 {
-    /// <summary>Vocabulary columns per output-head GEMM.</summary>
+    /// <summary>Vocabulary columns per output-head GEMM (the head's <see cref="DecoderOutputHead.ColumnBlock"/>).</summary>
     internal const int VocabChunk = 2048;
 
     private readonly DecoderConfig _c;
@@ -31,9 +31,6 @@ internal sealed class DecoderForward
     private float[] _ff = [];
     private float[] _act = [];
     private float[] _logits = [];
-    private double[] _rowMax = [];
-    private double[] _rowSum = [];
-    private float[] _target = [];
     private float[]? _fixedInverseFrequencies;
     private float[] _cos = [];
     private float[] _sin = [];
@@ -66,31 +63,28 @@ internal sealed class DecoderForward
         }
     }
 
-    /// <summary>Next-token loss of one window: Σ over positions 0..T−2 of −log p(token[t+1] | tokens[..t]).</summary>
-    internal WindowLoss WindowLoss(DecoderWeights weights, ReadOnlySpan<int> tokens, int windowIndex, TapPlan? taps)
+    /// <summary>Runs the trunk on one window and returns the final norm's output, [T, hidden] row-major (borrowed: valid
+    /// until the next call). Delivers the head's logits to a tap that asks for them.</summary>
+    internal ReadOnlySpan<float> Hidden(DecoderWeights weights, ReadOnlySpan<int> tokens, int windowIndex, TapPlan? taps, DecoderOutputHead head)
     {
         int length = tokens.Length;
         if (length == 0)
         {
-            return new WindowLoss(0.0, 0);
+            return [];
         }
         RunTrunk(weights, tokens, windowIndex, taps);
+        ReadOnlySpan<float> hidden = _h.AsSpan(0, length * _c.Hidden);
         if (taps is not null && taps.Wants(_headModule))
         {
             float[] full = new float[checked(length * _c.Vocab)];
-            HeadLogits(weights, length, full);
+            HeadLogits(head, hidden, length, full);
             taps.Deliver(_headModule, windowIndex, full, length, _c.Vocab);
         }
-        int predictions = length - 1;
-        if (predictions == 0)
-        {
-            return new WindowLoss(0.0, 0);
-        }
-        return new WindowLoss(HeadLoss(weights, tokens, predictions), predictions);
+        return hidden;
     }
 
     /// <summary>The logits of every position, [T, vocab] row-major.</summary>
-    internal float[] Logits(DecoderWeights weights, ReadOnlySpan<int> tokens)
+    internal float[] Logits(DecoderWeights weights, ReadOnlySpan<int> tokens, DecoderOutputHead head)
     {
         int length = tokens.Length;
         var logits = new float[checked(length * _c.Vocab)];
@@ -99,7 +93,7 @@ internal sealed class DecoderForward
             return logits;
         }
         RunTrunk(weights, tokens, 0, null);
-        HeadLogits(weights, length, logits);
+        HeadLogits(head, _h.AsSpan(0, length * _c.Hidden), length, logits);
         return logits;
     }
 
@@ -327,97 +321,19 @@ internal sealed class DecoderForward
         }
     }
 
-    /// <summary>Σ_r [logsumexp(logits_r) − logits_r[token_{r+1}]] with the head applied vocabulary chunk by chunk.</summary>
-    private double HeadLoss(DecoderWeights w, ReadOnlySpan<int> tokens, int rows)
+    private void HeadLogits(DecoderOutputHead head, ReadOnlySpan<float> hidden, int rows, float[] logits)
     {
-        int d = _c.Hidden;
         int vocab = _c.Vocab;
-        ReadOnlySpan<float> h = _h.AsSpan(0, rows * d);
-        double[] rowMax = _rowMax;
-        double[] rowSum = _rowSum;
-        float[] target = _target;
-        int[] targets = tokens[1..].ToArray();
-        for (int j0 = 0; j0 < vocab; j0 += VocabChunk)
-        {
-            int nc = Math.Min(VocabChunk, vocab - j0);
-            Span<float> logits = _logits.AsSpan(0, rows * nc);
-            HeadRows(w.Head.Slice((long)j0 * d, (long)nc * d), h, rows, nc, logits);
-            bool first = j0 == 0;
-            int chunkStart = j0;
-            float[] buffer = _logits;
-            ForRows(rows, r =>
-            {
-                ReadOnlySpan<float> row = buffer.AsSpan(r * nc, nc);
-                float max = TensorPrimitives.Max(row);
-                double sum = Softmax.SumExpShifted(row, max);
-                if (first)
-                {
-                    rowMax[r] = max;
-                    rowSum[r] = sum;
-                }
-                else
-                {
-                    double m = Math.Max(rowMax[r], max);
-                    rowSum[r] = rowSum[r] * Math.Exp(rowMax[r] - m) + sum * Math.Exp(max - m);
-                    rowMax[r] = m;
-                }
-                int local = targets[r] - chunkStart;
-                if ((uint)local < (uint)nc)
-                {
-                    target[r] = row[local];
-                }
-            });
-        }
-        double loss = 0.0;
-        for (int r = 0; r < rows; r++)
-        {
-            loss += rowMax[r] + Math.Log(rowSum[r]) - target[r];
-        }
-        return loss;
-    }
-
-    private void HeadLogits(DecoderWeights w, int rows, float[] logits)
-    {
-        int d = _c.Hidden;
-        int vocab = _c.Vocab;
-        ReadOnlySpan<float> h = _h.AsSpan(0, rows * d);
         for (int j0 = 0; j0 < vocab; j0 += VocabChunk)
         {
             int nc = Math.Min(VocabChunk, vocab - j0);
             Span<float> chunk = _logits.AsSpan(0, rows * nc);
-            HeadRows(w.Head.Slice((long)j0 * d, (long)nc * d), h, rows, nc, chunk);
+            head.Logits(hidden, rows, j0, nc, chunk);
             for (int r = 0; r < rows; r++)
             {
                 chunk.Slice(r * nc, nc).CopyTo(logits.AsSpan(r * vocab + j0, nc));
             }
         }
-    }
-
-    /// <summary>logits[rows, n] = h[rows, d] · headᵀ for <paramref name="head"/> rows [n, d] of the head matrix.</summary>
-    private void HeadRows(in WeightView head, ReadOnlySpan<float> h, int rows, int n, Span<float> logits)
-    {
-        int d = _c.Hidden;
-        if (head.IsHalf)
-        {
-            Gemm.Multiply(false, true, rows, n, d, h, d, head.Halves, head.Format, d, logits, n, threads: _threads);
-        }
-        else
-        {
-            Gemm.Multiply(false, true, rows, n, d, h, d, head.Floats, d, logits, n, threads: _threads);
-        }
-    }
-
-    private void ForRows(int rows, Action<int> body)
-    {
-        if (_threads <= 1 || rows < 32)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                body(r);
-            }
-            return;
-        }
-        Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = _threads }, body);
     }
 
     private void EnsureCapacity(int t)
@@ -436,9 +352,6 @@ internal sealed class DecoderForward
         _ff = new float[t * (c.GatedMlp ? 2 : 1) * c.Intermediate];
         _act = c.GatedMlp ? new float[t * c.Intermediate] : [];
         _logits = new float[t * Math.Min(VocabChunk, c.Vocab)];
-        _rowMax = new double[t];
-        _rowSum = new double[t];
-        _target = new float[t];
         int half = (c.Rotary?.Dimension ?? 0) / 2;
         _cos = new float[t * half];
         _sin = new float[t * half];

@@ -81,23 +81,28 @@ public sealed class DecoderModel : IModel
     public ITokenizer Tokenizer { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<WindowLoss> Evaluate(IReadOnlyList<ReadOnlyMemory<int>> windows, IActivationTap? taps = null,
+    public void Forward(IReadOnlyList<ReadOnlyMemory<int>> windows, IWindowSink? sink, IActivationTap? taps = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        var results = new WindowLoss[windows.Count];
         DecoderWeights weights = DecoderWeights.Resolve(Config, _weights);
+        var head = new DecoderOutputHead(weights.Head, Config.Hidden, Config.Vocab, Threads);
         TapPlan? plan = TapPlan.Create(taps, _modules);
         for (int w = 0; w < windows.Count; w++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results[w] = _forward.WindowLoss(weights, windows[w].Span, w, plan);
+            ReadOnlySpan<int> tokens = windows[w].Span;
+            ReadOnlySpan<float> hidden = _forward.Hidden(weights, tokens, w, plan, head);
+            sink?.OnWindow(new WindowOutput(w, tokens, hidden, head));
         }
-        return results;
     }
 
     /// <summary>The full logits [length, vocab] of one window (row-major), for parity tests.</summary>
-    internal float[] ComputeLogits(ReadOnlySpan<int> tokens) => _forward.Logits(DecoderWeights.Resolve(Config, _weights), tokens);
+    internal float[] ComputeLogits(ReadOnlySpan<int> tokens)
+    {
+        DecoderWeights weights = DecoderWeights.Resolve(Config, _weights);
+        return _forward.Logits(weights, tokens, new DecoderOutputHead(weights.Head, Config.Hidden, Config.Vocab, Threads));
+    }
 
     /// <summary>The rotary inverse frequencies a window of <paramref name="length"/> tokens uses (null without RoPE).</summary>
     internal float[]? InverseFrequencies(int length) => _forward.InverseFrequencies(length);

@@ -30,6 +30,10 @@ public sealed class GuardContext
     /// <summary>Run-level facts: tier, profile, edit, seed.</summary>
     public GuardRunInfo Run { get; }
 
+    /// <summary>The run's primary metric: a guard that must measure a change (variance's A/B test) scores windows with
+    /// it, so its figures are the report's own objective. Null when the host supplies none.</summary>
+    public Metrics.IPrimaryMetric? Metric { get; init; }
+
     /// <summary>Cancellation for long work.</summary>
     public CancellationToken CancellationToken { get; init; }
 }

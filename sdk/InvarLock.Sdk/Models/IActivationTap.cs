@@ -1,6 +1,6 @@
 namespace InvarLock.Sdk.Models;
 
-/// <summary>Observes named module outputs during <see cref="IModel.Evaluate"/>.</summary>
+/// <summary>Observes named module outputs during <see cref="IModel.Forward"/>.</summary>
 /// <remarks>The span passed to <see cref="OnActivation"/> is borrowed: it is valid only during the call.
 /// Copy what you need. Calls arrive on the evaluating thread, in module order within a window.</remarks>
 public interface IActivationTap

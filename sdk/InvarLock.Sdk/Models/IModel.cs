@@ -1,6 +1,6 @@
 namespace InvarLock.Sdk.Models;
 
-/// <summary>A loaded model: its structure, parameters, tokenizer and a batched loss evaluation with activation taps.</summary>
+/// <summary>A loaded model: its structure, parameters, tokenizer and a forward pass with activation taps.</summary>
 /// <remarks>A model owns its weight buffers; dispose it to release them. Implementations are not thread-safe:
 /// one caller evaluates or edits at a time.</remarks>
 public interface IModel : IDisposable
@@ -17,12 +17,13 @@ public interface IModel : IDisposable
     /// <summary>The tokenizer that belongs to the checkpoint.</summary>
     ITokenizer Tokenizer { get; }
 
-    /// <summary>Evaluates next-token (or masked-token) loss on each window.</summary>
+    /// <summary>Runs the forward pass on each window and hands <paramref name="sink"/> its final hidden states and
+    /// the output head; the caller (a metric) computes its objective from them.</summary>
     /// <param name="windows">Token id windows; each is evaluated independently (no state carries over).</param>
+    /// <param name="sink">Receives each window's output; null runs the trunk only (for taps).</param>
     /// <param name="taps">Optional observers of named module outputs during the forward passes.</param>
     /// <param name="cancellationToken">Cancels between windows.</param>
-    /// <returns>One <see cref="WindowLoss"/> per window, in input order.</returns>
-    IReadOnlyList<WindowLoss> Evaluate(IReadOnlyList<ReadOnlyMemory<int>> windows, IActivationTap? taps = null,
+    void Forward(IReadOnlyList<ReadOnlyMemory<int>> windows, IWindowSink? sink, IActivationTap? taps = null,
         CancellationToken cancellationToken = default);
 
     /// <summary>Copies every parameter so the model can later be put back exactly with <see cref="Restore"/>.</summary>

@@ -13,4 +13,7 @@ public sealed record TokenizerInfo(string Kind, int VocabSize, int? EosTokenId, 
     /// <summary>Whether every evaluation window starts with <see cref="BosTokenId"/> (the model was trained with it).
     /// The same rule applies to both models of a run; <see cref="ITokenizer.Encode"/> never adds it itself.</summary>
     public bool AddBosToken { get; init; }
+
+    /// <summary>The mask id of a masked-LM tokenizer (for example <c>[MASK]</c> or <c>&lt;mask&gt;</c>), if it names one.</summary>
+    public int? MaskTokenId { get; init; }
 }

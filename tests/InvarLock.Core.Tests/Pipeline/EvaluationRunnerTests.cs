@@ -1,4 +1,4 @@
-using InvarLock.Core.Metrics;
+using InvarLock.Metrics;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
 using InvarLock.Data;
@@ -26,7 +26,7 @@ public sealed class EvaluationRunnerTests : IDisposable
         var registry = new PluginRegistry();
         registry.Register(new ModelsPluginModule(), PluginSource.FirstParty);
         registry.Register(new DataPluginModule(), PluginSource.FirstParty);
-        registry.Register(new CoreMetricsPluginModule(), PluginSource.FirstParty);
+        registry.Register(new MetricsPluginModule(), PluginSource.FirstParty);
         var module = new Mock<IPluginModule>();
         module.Setup(m => m.Register(It.IsAny<IPluginRegistrar>())).Callback<IPluginRegistrar>(r =>
         {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using InvarLock.Core.Metrics;
+using InvarLock.Metrics;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
 using InvarLock.Core.Policy;
@@ -56,7 +56,7 @@ public sealed class GuardPolicyProviderTests : IDisposable
         {
             registry.Register(new ModelsPluginModule(), PluginSource.FirstParty);
             registry.Register(new DataPluginModule(), PluginSource.FirstParty);
-            registry.Register(new CoreMetricsPluginModule(), PluginSource.FirstParty);
+            registry.Register(new MetricsPluginModule(), PluginSource.FirstParty);
         }
         var module = new Mock<IPluginModule>();
         module.Setup(m => m.Register(It.IsAny<IPluginRegistrar>())).Callback<IPluginRegistrar>(r =>

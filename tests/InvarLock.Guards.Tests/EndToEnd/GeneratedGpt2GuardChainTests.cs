@@ -47,13 +47,13 @@ public sealed class GeneratedGpt2GuardChainTests : IDisposable
         foreach (IGuard g in chain)
         {
             string name = g.Descriptor.Name;
-            GuardPrepared p = g.Prepare(new GuardContext(baseline, GuardHarness.TierPolicy(name, tier), windows, new GuardRunInfo(tier, profile, null, 42)));
+            GuardPrepared p = g.Prepare(new GuardContext(baseline, GuardHarness.TierPolicy(name, tier), windows, new GuardRunInfo(tier, profile, null, 42)) { Metric = GuardHarness.Metric });
             Assert.True(p.Ready, $"{name} not ready: {p.Details?.ToJsonString()}");
         }
         foreach (IGuard g in chain)
         {
             string name = g.Descriptor.Name;
-            results.Add((name, g.Validate(new GuardContext(subject, GuardHarness.TierPolicy(name, tier), windows, new GuardRunInfo(tier, profile, null, 42)))));
+            results.Add((name, g.Validate(new GuardContext(subject, GuardHarness.TierPolicy(name, tier), windows, new GuardRunInfo(tier, profile, null, 42)) { Metric = GuardHarness.Metric })));
         }
         return results;
     }
@@ -127,8 +127,8 @@ public sealed class GeneratedGpt2GuardChainTests : IDisposable
         using IModel subject = Load(scaled);
         var spectral = new SpectralGuard();
         var windows = Windows(baseline.Description.VocabSize);
-        spectral.Prepare(new GuardContext(baseline, GuardHarness.TierPolicy("spectral", "balanced"), windows, new GuardRunInfo("balanced", "ci", null, 1)));
-        GuardOutcome o = spectral.Validate(new GuardContext(subject, GuardHarness.TierPolicy("spectral", "balanced"), windows, new GuardRunInfo("balanced", "ci", null, 1)));
+        spectral.Prepare(new GuardContext(baseline, GuardHarness.TierPolicy("spectral", "balanced"), windows, new GuardRunInfo("balanced", "ci", null, 1)) { Metric = GuardHarness.Metric });
+        GuardOutcome o = spectral.Validate(new GuardContext(subject, GuardHarness.TierPolicy("spectral", "balanced"), windows, new GuardRunInfo("balanced", "ci", null, 1)) { Metric = GuardHarness.Metric });
         // GPT-2 initialises c_proj smaller than c_fc, so the ffn family is bimodal: ×3 pushes every c_fc far above the
         // family (z ≈ 7 > κ 3.849) while c_proj stays inside; one cap per block, more than max_caps 5.
         Assert.False(o.Passed);
@@ -145,8 +145,8 @@ public sealed class GeneratedGpt2GuardChainTests : IDisposable
         using IModel baseline = Load(_baseline);
         using IModel subject = Load(nan);
         var guard = new InvariantsGuard();
-        guard.Prepare(new GuardContext(baseline, GuardHarness.Empty, [], new GuardRunInfo("balanced", "ci", null, 1)));
-        GuardOutcome o = guard.Validate(new GuardContext(subject, GuardHarness.Empty, [], new GuardRunInfo("balanced", "ci", null, 1)));
+        guard.Prepare(new GuardContext(baseline, GuardHarness.Empty, [], new GuardRunInfo("balanced", "ci", null, 1)) { Metric = GuardHarness.Metric });
+        GuardOutcome o = guard.Validate(new GuardContext(subject, GuardHarness.Empty, [], new GuardRunInfo("balanced", "ci", null, 1)) { Metric = GuardHarness.Metric });
         Assert.False(o.Passed);
         Assert.Equal(GuardAction.Abort, o.Action);
         Assert.Equal("parameter::transformer.h.0.mlp.c_fc.weight", Assert.Single(o.Violations).Module);
@@ -173,8 +173,8 @@ public sealed class GeneratedGpt2GuardChainTests : IDisposable
         using IModel baseline = Load(_baseline);
         using IModel subject = Load(collapsed);
         var spectral = new SpectralGuard();
-        spectral.Prepare(new GuardContext(baseline, GuardHarness.TierPolicy("spectral", "balanced"), [], new GuardRunInfo("balanced", "ci", null, 1)));
-        GuardOutcome o = spectral.Validate(new GuardContext(subject, GuardHarness.TierPolicy("spectral", "balanced"), [], new GuardRunInfo("balanced", "ci", null, 1)));
+        spectral.Prepare(new GuardContext(baseline, GuardHarness.TierPolicy("spectral", "balanced"), [], new GuardRunInfo("balanced", "ci", null, 1)) { Metric = GuardHarness.Metric });
+        GuardOutcome o = spectral.Validate(new GuardContext(subject, GuardHarness.TierPolicy("spectral", "balanced"), [], new GuardRunInfo("balanced", "ci", null, 1)) { Metric = GuardHarness.Metric });
         Assert.False(o.Passed);
         Assert.Contains(o.Violations, v => v.Code == "degeneracy_stable_rank_drop" && v.Fatal && v.Module == "transformer.h.1.attn.c_proj");
     }

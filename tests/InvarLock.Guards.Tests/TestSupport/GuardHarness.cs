@@ -1,5 +1,7 @@
 using System.Text.Json;
+using InvarLock.Metrics;
 using InvarLock.Sdk.Guards;
+using InvarLock.Sdk.Metrics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Guards.Tests.TestSupport;
@@ -15,7 +17,10 @@ internal static class GuardHarness
 
     public static GuardContext Context(IModel model, JsonElement? policy = null, IReadOnlyList<ReadOnlyMemory<int>>? windows = null,
         string tier = "balanced", string profile = "dev", string? edit = null, bool observeOnly = false) =>
-        GuardTestContext.Context(model, policy, windows, tier, profile, edit, observeOnly);
+        GuardTestContext.Context(model, policy, windows, tier, profile, edit, observeOnly, metric: Metric);
+
+    /// <summary>The primary metric the host hands every guard: <c>ppl_causal</c>.</summary>
+    public static IPrimaryMetric Metric { get; } = new CausalPerplexityMetric();
 
     /// <summary>The effective runtime policy section of <paramref name="guard"/> in <paramref name="tier"/> (guards.md §1.5).</summary>
     public static JsonElement TierPolicy(string guard, string tier) => Json((guard, tier) switch

@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Models.Decoder;
 using InvarLock.Models.Generation;
 using InvarLock.Models.HuggingFace;
@@ -91,7 +92,7 @@ public sealed class DecoderParityTests(ITestOutputHelper output) : IDisposable
         int[][] windows = Array.ConvertAll(lengths, n => Enumerable.Range(0, n).Select(_ => rng.Next(vocab)).ToArray());
 
         DecoderReferenceResult reference = DecoderReference.Run(folder, windows, _temp.Path);
-        IReadOnlyList<WindowLoss> losses = model.Evaluate(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
+        IReadOnlyList<WindowLoss> losses = model.CausalLosses(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
 
         Assert.Equal(vocab, reference.VocabSize);
         for (int w = 0; w < windows.Length; w++)

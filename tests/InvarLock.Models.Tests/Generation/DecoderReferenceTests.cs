@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Models.Decoder;
 using System.Text.Json.Nodes;
 using InvarLock.Models.Generation;
@@ -65,7 +66,7 @@ public sealed class DecoderReferenceTests(ITestOutputHelper output) : IDisposabl
         int vocab = model.Description.VocabSize;
         int[][] windows = [Tokens(64, vocab, 1), Tokens(options.Positions, vocab, 2), Tokens(17, vocab, 3)];
         DecoderReferenceResult reference = DecoderReference.Run(folder, windows, _temp.Path);
-        IReadOnlyList<WindowLoss> losses = model.Evaluate(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
+        IReadOnlyList<WindowLoss> losses = model.CausalLosses(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
         Assert.Equal(vocab, reference.VocabSize);
         for (int w = 0; w < windows.Length; w++)
         {

@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Models.Decoder;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
@@ -48,7 +49,7 @@ public class Gpt2ModelTests
             }
             expected += max + Math.Log(sum) - row[tokens[t + 1]];
         }
-        WindowLoss loss = model.Evaluate([tokens])[0];
+        WindowLoss loss = model.CausalLosses([tokens])[0];
         Assert.Equal(32, loss.TokenCount);
         // Float32 exponentials in the model vs double here: ~1e-7 relative per token.
         Assert.Equal(expected, loss.LossSum, 1e-6 * expected);
@@ -62,7 +63,7 @@ public class Gpt2ModelTests
         ReadOnlyMemory<int>[] batch = windows.Select(w => (ReadOnlyMemory<int>)w).ToArray();
         using DecoderModel single = Gpt2TestModels.Create(config, threads: 1);
         using DecoderModel multi = Gpt2TestModels.Create(config, threads: 3);
-        Assert.Equal(single.Evaluate(batch), multi.Evaluate(batch));
+        Assert.Equal(single.CausalLosses(batch), multi.CausalLosses(batch));
         Assert.Equal(single.ComputeLogits(windows[0]), multi.ComputeLogits(windows[0]));
     }
 
@@ -72,17 +73,17 @@ public class Gpt2ModelTests
         using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         int[] shortWindow = Gpt2TestModels.Tokens(10, 401, 1);
         int[] longWindow = Gpt2TestModels.Tokens(75, 401, 2);
-        WindowLoss first = model.Evaluate([shortWindow])[0];
-        IReadOnlyList<WindowLoss> both = model.Evaluate([longWindow, shortWindow]);
+        WindowLoss first = model.CausalLosses([shortWindow])[0];
+        IReadOnlyList<WindowLoss> both = model.CausalLosses([longWindow, shortWindow]);
         Assert.Equal(first, both[1]);
-        Assert.Equal(both[0], model.Evaluate([longWindow])[0]);
+        Assert.Equal(both[0], model.CausalLosses([longWindow])[0]);
     }
 
     [Fact]
     public void Evaluate_EmptyAndSingleTokenWindows_HaveNoPredictions()
     {
         using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
-        IReadOnlyList<WindowLoss> losses = model.Evaluate([Array.Empty<int>(), new[] { 3 }]);
+        IReadOnlyList<WindowLoss> losses = model.CausalLosses([Array.Empty<int>(), new[] { 3 }]);
         Assert.Equal(new WindowLoss(0, 0), losses[0]);
         Assert.Equal(new WindowLoss(0, 0), losses[1]);
     }
@@ -91,7 +92,7 @@ public class Gpt2ModelTests
     public void Evaluate_WindowLongerThanPositions_ThrowsUsage()
     {
         using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
-        var ex = Assert.Throws<InvarLockException>(() => model.Evaluate([new int[model.Config.MaxPositions + 1]]));
+        var ex = Assert.Throws<InvarLockException>(() => model.CausalLosses([new int[model.Config.MaxPositions + 1]]));
         Assert.Equal(ErrorCodes.Usage, ex.Code);
         Assert.Contains("n_positions", ex.Message, StringComparison.Ordinal);
     }
@@ -102,7 +103,7 @@ public class Gpt2ModelTests
     public void Evaluate_TokenOutsideVocabulary_ThrowsUsage(int id)
     {
         using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
-        var ex = Assert.Throws<InvarLockException>(() => model.Evaluate([new[] { 1, id, 2 }]));
+        var ex = Assert.Throws<InvarLockException>(() => model.CausalLosses([new[] { 1, id, 2 }]));
         Assert.Equal(ErrorCodes.Usage, ex.Code);
     }
 
@@ -112,7 +113,7 @@ public class Gpt2ModelTests
         using DecoderModel model = Gpt2TestModels.Create(Gpt2TestModels.Small());
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.Throws<OperationCanceledException>(() => model.Evaluate([new[] { 1, 2 }], cancellationToken: cts.Token));
+        Assert.Throws<OperationCanceledException>(() => model.CausalLosses([new[] { 1, 2 }], cancellationToken: cts.Token));
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public class Gpt2ModelTests
         using DecoderModel model = Gpt2TestModels.Create(config);
         var tap = new RecordingTap(model.Modules.Select(m => m.Name));
         int[][] windows = [Gpt2TestModels.Tokens(12, config.VocabSize, 1), Gpt2TestModels.Tokens(7, config.VocabSize, 2)];
-        model.Evaluate(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray(), tap);
+        model.CausalLosses(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray(), tap);
         Assert.Equal(2 * model.Modules.Count, tap.Calls.Count);
         int call = 0;
         for (int w = 0; w < windows.Length; w++)
@@ -146,7 +147,7 @@ public class Gpt2ModelTests
         using var model = Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
         var tap = new RecordingTap(["transformer.wte", "transformer.wpe", "transformer.h.0.ln_1", "transformer.h.0.attn.c_attn"]);
         int[] tokens = [5, 9, 400];
-        model.Evaluate([tokens], tap);
+        model.CausalLosses([tokens], tap);
         int d = config.NEmbd;
         float[] wte = weights.GetArray("transformer.wte.weight");
         Assert.Equal(wte.AsSpan(9 * d, d).ToArray(), tap.Calls[0].Values.AsSpan(d, d).ToArray());
@@ -168,8 +169,8 @@ public class Gpt2ModelTests
         Gpt2Config config = Gpt2TestModels.Small();
         using DecoderModel model = Gpt2TestModels.Create(config);
         int[] tokens = Gpt2TestModels.Tokens(30, config.VocabSize, 9);
-        WindowLoss plain = model.Evaluate([tokens])[0];
-        WindowLoss tapped = model.Evaluate([tokens], new RecordingTap(["transformer.h.1.mlp.c_fc", "transformer.ln_f"]))[0];
+        WindowLoss plain = model.CausalLosses([tokens])[0];
+        WindowLoss tapped = model.CausalLosses([tokens], new RecordingTap(["transformer.h.1.mlp.c_fc", "transformer.ln_f"]))[0];
         Assert.Equal(plain, tapped);
     }
 
@@ -179,17 +180,17 @@ public class Gpt2ModelTests
         Gpt2Config config = Gpt2TestModels.Small();
         using DecoderModel model = Gpt2TestModels.Create(config);
         int[] tokens = Gpt2TestModels.Tokens(40, config.VocabSize, 4);
-        WindowLoss before = model.Evaluate([tokens])[0];
+        WindowLoss before = model.CausalLosses([tokens])[0];
         using IModelSnapshot snapshot = model.Snapshot();
         Span<float> w = model.Parameters.GetSpan("transformer.h.1.mlp.c_fc.weight");
         for (int i = 0; i < w.Length; i++)
         {
             w[i] *= 1.5f;
         }
-        WindowLoss edited = model.Evaluate([tokens])[0];
+        WindowLoss edited = model.CausalLosses([tokens])[0];
         Assert.NotEqual(before.LossSum, edited.LossSum);
         model.Restore(snapshot);
-        Assert.Equal(before, model.Evaluate([tokens])[0]);
+        Assert.Equal(before, model.CausalLosses([tokens])[0]);
     }
 
     [Fact]
@@ -264,7 +265,7 @@ public class Gpt2ModelTests
         Assert.Equal("lm_head", untied.Modules[^1].Name);
         Assert.Equal(tied.Description.ParameterCount + (long)config.VocabSize * config.NEmbd, untied.Description.ParameterCount);
         int[] tokens = Gpt2TestModels.Tokens(20, 401, 1);
-        Assert.NotEqual(tied.Evaluate([tokens])[0], untied.Evaluate([tokens])[0]);
+        Assert.NotEqual(tied.CausalLosses([tokens])[0], untied.CausalLosses([tokens])[0]);
     }
 
     [Fact]
@@ -285,7 +286,7 @@ public class Gpt2ModelTests
         using DecoderModel plain = Gpt2TestModels.Create(config);
         int[] tokens = Gpt2TestModels.Tokens(20, 401, 1);
         Assert.False(withCopy.Parameters.TryGet("lm_head.weight", out _));
-        Assert.Equal(plain.Evaluate([tokens])[0], withCopy.Evaluate([tokens])[0]);
+        Assert.Equal(plain.CausalLosses([tokens])[0], withCopy.CausalLosses([tokens])[0]);
     }
 
     private sealed class RecordingTap(IEnumerable<string> names) : IActivationTap

@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Models.Decoder;
 using System.Diagnostics;
 using System.Text.Json;
@@ -51,7 +52,7 @@ public sealed class Gpt2ParityTests(ITestOutputHelper output) : IDisposable
         RunReference();
 
         using var model = Gpt2TestModels.Build(config, weights, new Gpt2TestModels.IdTokenizer(config.VocabSize));
-        IReadOnlyList<WindowLoss> losses = model.Evaluate(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
+        IReadOnlyList<WindowLoss> losses = model.CausalLosses(windows.Select(w => (ReadOnlyMemory<int>)w).ToArray());
         using JsonDocument result = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "result.json")));
         double[] referenceNll = result.RootElement.GetProperty("nll").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         double worstLogit = 0, worstNll = 0;

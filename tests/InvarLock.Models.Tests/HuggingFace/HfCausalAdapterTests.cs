@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using InvarLock.Models.Decoder;
 using InvarLock.Models.Gpt2;
 using InvarLock.Models.HuggingFace;
@@ -79,7 +80,7 @@ public sealed class HfCausalAdapterTests : IDisposable
 
         int[] ids = model.Tokenizer.Encode("The model was built in the city of stone. The river grew.");
         Assert.True(ids.Length > 8);
-        IReadOnlyList<WindowLoss> losses = model.Evaluate([ids.AsMemory()]);
+        IReadOnlyList<WindowLoss> losses = model.CausalLosses([ids.AsMemory()]);
         Assert.Equal(ids.Length - 1, losses[0].TokenCount);
         // A randomly initialised model predicts close to uniformly: mean loss near ln(vocab) (6.24 for 512).
         Assert.InRange(losses[0].MeanLoss, 5.0, 7.5);

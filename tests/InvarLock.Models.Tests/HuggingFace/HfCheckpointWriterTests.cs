@@ -1,3 +1,4 @@
+using InvarLock.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Models.HuggingFace;
@@ -55,11 +56,11 @@ public sealed class HfCheckpointWriterTests : IDisposable
             model.Tokenizer.Encode("The model was built in the city of stone. The river grew.").AsMemory(),
             model.Tokenizer.Encode("A second window, about the old bridge and the market by the water.").AsMemory(),
         ];
-        IReadOnlyList<WindowLoss> expected = model.Evaluate(windows);
-        IReadOnlyList<WindowLoss> actual = reloaded.Evaluate(windows);
+        IReadOnlyList<WindowLoss> expected = model.CausalLosses(windows);
+        IReadOnlyList<WindowLoss> actual = reloaded.CausalLosses(windows);
         Assert.Equal(expected, actual);
         using IModel pristine = _adapter.Load(source, Options);
-        Assert.NotEqual(pristine.Evaluate(windows)[0].LossSum, actual[0].LossSum);
+        Assert.NotEqual(pristine.CausalLosses(windows)[0].LossSum, actual[0].LossSum);
     }
 
     [Fact]
@@ -165,7 +166,7 @@ public sealed class HfCheckpointWriterTests : IDisposable
         using IModel reloaded = _adapter.Load(target, Options);
         AssertSameParameters(model.Parameters, reloaded.Parameters);
         int[] ids = model.Tokenizer.Encode("The river grew by the old bridge.");
-        Assert.Equal(model.Evaluate([ids.AsMemory()]), reloaded.Evaluate([ids.AsMemory()]));
+        Assert.Equal(model.CausalLosses([ids.AsMemory()]), reloaded.CausalLosses([ids.AsMemory()]));
     }
 
     [Fact]
@@ -296,8 +297,8 @@ public sealed class HfCheckpointWriterTests : IDisposable
             return inner.Parameters.GetSpan(name);
         }
 
-        public IReadOnlyList<WindowLoss> Evaluate(IReadOnlyList<ReadOnlyMemory<int>> windows, IActivationTap? taps = null,
-            CancellationToken cancellationToken = default) => inner.Evaluate(windows, taps, cancellationToken);
+        public void Forward(IReadOnlyList<ReadOnlyMemory<int>> windows, IWindowSink? sink, IActivationTap? taps = null,
+            CancellationToken cancellationToken = default) => inner.Forward(windows, sink, taps, cancellationToken);
 
         public IModelSnapshot Snapshot() => inner.Snapshot();
         public void Restore(IModelSnapshot snapshot) => inner.Restore(snapshot);

@@ -24,7 +24,11 @@ internal static class GuardPrepareStage
             var clock = Stopwatch.StartNew();
             try
             {
-                var ctx = new GuardContext(baseline, setup.Policy.GuardSection(name), calibration, runInfo) { CancellationToken = context.CancellationToken };
+                var ctx = new GuardContext(baseline, setup.Policy.GuardSection(name), calibration, runInfo)
+                {
+                    Metric = setup.Metric,
+                    CancellationToken = context.CancellationToken,
+                };
                 guards.Add(new PreparedGuard(name, guard, guard.Prepare(ctx), null, clock.Elapsed.TotalSeconds));
             }
             catch (InvarLockException ex) when (ex.Code == ErrorCodes.InvalidPolicy)

@@ -35,6 +35,7 @@ internal static class GuardValidateStage
                 {
                     var ctx = new GuardContext(subject.Model, setup.Policy.GuardSection(g.Name), calibration, runInfo)
                     {
+                        Metric = setup.Metric,
                         CancellationToken = context.CancellationToken,
                     };
                     outcome = g.Guard.Validate(ctx);

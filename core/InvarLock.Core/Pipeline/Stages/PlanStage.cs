@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using InvarLock.Sdk.Datasets;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Metrics;
 using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Pipeline.Stages;
 
 /// <summary>Stage 4: the dataset tokenized into one stream; <see cref="WindowSelection"/> spreads the windows over it;
-/// the baseline is scored on every selected window (or the reused baseline report's losses are taken, after checking it
+/// the baseline is scored on every selected window (the token comparison, if any, records the baseline's outputs on that pass) (or the reused baseline report's losses are taken, after checking it
 /// chose the same windows); a non-finite baseline loss is the baseline's fault (IL2009); <see cref="ArmBalancer"/> deals
 /// the arms on those losses.</summary>
 internal static class PlanStage
@@ -14,7 +15,8 @@ internal static class PlanStage
     /// <summary>The size hint for generated providers: about six characters per token needed, at least 4096.</summary>
     public static int SizeHint(long tokensNeeded) => (int)Math.Min(int.MaxValue / 2, Math.Max(4096, tokensNeeded * 6));
 
-    public static PlannedWindows Run(EvaluationRequest request, RunSetup setup, CheckedInputs inputs, IModel baseline, RunContext context)
+    public static PlannedWindows Run(EvaluationRequest request, RunSetup setup, CheckedInputs inputs, IModel baseline, ITokenComparison? comparison,
+        RunContext context)
     {
         var clock = Stopwatch.StartNew();
         context.Observer.StageStarted("tokenize", 0);
@@ -39,7 +41,13 @@ internal static class PlanStage
         else
         {
             context.Observer.StageStarted("evaluate baseline", selection.Windows.Count);
-            losses = setup.Metric.Score(baseline, WindowPlan.AsMemory(selection.Windows), context.Progress, context.CancellationToken);
+            losses = setup.Metric.Score(baseline, new MetricRequest(WindowPlan.AsMemory(selection.Windows))
+            {
+                Seed = setup.Seed,
+                Observer = comparison?.Baseline,
+                Progress = context.Progress,
+                CancellationToken = context.CancellationToken,
+            });
             context.Observer.StageCompleted("evaluate baseline");
         }
         RequireFinite(losses, selection, inputs.BaselinePath);

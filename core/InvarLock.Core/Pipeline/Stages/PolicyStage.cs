@@ -43,6 +43,6 @@ internal static class PolicyStage
             }
         }
         return new RunSetup(policy, metric, dataset, edit, request.PreviewCount ?? policy.Profile.PreviewWindows,
-            request.FinalCount ?? policy.Profile.FinalWindows, request.Stride ?? request.SequenceLength);
+            request.FinalCount ?? policy.Profile.FinalWindows, request.Stride ?? request.SequenceLength, request.Seed);
     }
 }

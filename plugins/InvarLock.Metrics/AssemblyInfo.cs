@@ -1,0 +1,1 @@
+[assembly: InvarLock.Sdk.Plugins.InvarLockPlugin(typeof(InvarLock.Metrics.MetricsPluginModule))]
