@@ -30,7 +30,16 @@ internal static class MetricPolicyValidator
         ["guard_overhead"] = ["threshold"],
         ["confidence"] = ["ppl_ratio_width_max"],
         ["target_pm_ratio"] = null,
+        ["kl"] = ["max_mean"],
+        ["top1"] = ["min_agreement"],
     };
+
+    /// <summary>Keys that may be absent (no gate), with the range a present value must lie in.</summary>
+    private static readonly (string Path, double Min, double Max)[] OptionalRanges =
+    [
+        ("kl.max_mean", 0, 1e6),
+        ("top1.min_agreement", 0, 1),
+    ];
 
     public static void Validate(JsonObject doc)
     {
@@ -49,6 +58,16 @@ internal static class MetricPolicyValidator
                 throw new InvarLockException(ErrorCodes.InvalidPolicy, $"metrics.{path}: missing");
             }
             if (!JsonNumbers.TryGetDouble(node, out double d) || double.IsNaN(d) || d < min || d > max)
+            {
+                throw new InvarLockException(ErrorCodes.InvalidPolicy,
+                    $"metrics.{path}: {node.ToJsonString()} is outside [{PolicyResolver.Format(min)}, {PolicyResolver.Format(max)}]");
+            }
+        }
+        foreach (var (path, min, max) in OptionalRanges)
+        {
+            string[] parts = path.Split('.');
+            JsonNode? node = (metrics[parts[0]] as JsonObject)?[parts[1]];
+            if (node is not null && (!JsonNumbers.TryGetDouble(node, out double d) || double.IsNaN(d) || d < min || d > max))
             {
                 throw new InvarLockException(ErrorCodes.InvalidPolicy,
                     $"metrics.{path}: {node.ToJsonString()} is outside [{PolicyResolver.Format(min)}, {PolicyResolver.Format(max)}]");

@@ -1,3 +1,4 @@
+using InvarLock.Sdk.Metrics;
 using System.Text.Json.Nodes;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
@@ -32,6 +33,8 @@ internal sealed record AnalysisInputs
     /// <summary>The subject's final arm before and after guard actions (ci/release), or null.</summary>
     public (IReadOnlyList<WindowLoss> Bare, IReadOnlyList<WindowLoss> Guarded)? Overhead { get; init; }
     public required bool Aborted { get; init; }
+    /// <summary>The final arm's token comparison, per window in arm order; null when none was made.</summary>
+    public IReadOnlyList<TokenComparisonWindow>? FinalComparison { get; init; }
     /// <summary>What the guards ship about their policy: the gates take their ids from it.</summary>
     public GuardPolicyCatalog GuardPolicies { get; init; } = GuardPolicyCatalog.Empty;
 
@@ -64,6 +67,7 @@ internal sealed record AnalysisInputs
             Guards = guardInputs,
             Overhead = run.GuardOverhead is { } o ? (Canonical(o.BareFinal), Canonical(o.GuardedFinal)) : null,
             Aborted = run.Aborted,
+            FinalComparison = run.TokenComparison,
             GuardPolicies = run.GuardPolicies,
         };
     }
@@ -113,6 +117,7 @@ internal sealed record AnalysisInputs
             Guards = guardInputs,
             Overhead = o is null ? null : (Losses(o.BareLossSums, o.BareTokenCounts), Losses(o.GuardedLossSums, o.GuardedTokenCounts)),
             Aborted = report.Run.Aborted,
+            FinalComparison = e.FinalTokenComparison is { } stored ? Comparison(stored, report.Windows.Final.Count) : null,
             GuardPolicies = guards ?? GuardPolicyCatalog.Empty,
         };
     }
@@ -130,6 +135,38 @@ internal sealed record AnalysisInputs
         for (int i = 0; i < list.Length; i++)
         {
             list[i] = new WindowLoss(sums[i] ?? double.NaN, counts[i]);
+        }
+        return list;
+    }
+
+    /// <summary>The stored token comparison as per-window records; every list must have one entry per final window and
+    /// each window's per-token list as many values as its token count.</summary>
+    /// <exception cref="ArgumentException">The lists disagree in length or hold a non-finite value.</exception>
+    public static IReadOnlyList<TokenComparisonWindow> Comparison(TokenComparisonWindowsSection section, int finalWindows)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        if (section.TokenCounts.Count != finalWindows || section.KlSums.Count != finalWindows || section.Top1Agreements.Count != finalWindows
+            || section.PerTokenKl.Count != finalWindows)
+        {
+            throw new ArgumentException($"evaluation.final_token_comparison does not hold one entry per final window ({finalWindows})");
+        }
+        var list = new TokenComparisonWindow[finalWindows];
+        for (int i = 0; i < finalWindows; i++)
+        {
+            IReadOnlyList<double> perToken = section.PerTokenKl[i];
+            if (perToken.Count != section.TokenCounts[i] || section.Top1Agreements[i] < 0 || section.Top1Agreements[i] > section.TokenCounts[i]
+                || !double.IsFinite(section.KlSums[i]))
+            {
+                throw new ArgumentException($"evaluation.final_token_comparison window {i} is inconsistent");
+            }
+            foreach (double v in perToken)
+            {
+                if (!double.IsFinite(v) || v < 0)
+                {
+                    throw new ArgumentException($"evaluation.final_token_comparison window {i} holds a KL value that is negative or not finite");
+                }
+            }
+            list[i] = new TokenComparisonWindow(section.TokenCounts[i], section.KlSums[i], section.Top1Agreements[i], perToken);
         }
         return list;
     }

@@ -61,6 +61,15 @@ public static class MarkdownSummary
             sb.Append(CultureInfo.InvariantCulture, $"- Mean Δ log-loss (token-weighted): {F(d.WeightedMean, 6)}; max {F(d.Max, 6)}\n");
         }
 
+        if (report.TokenComparison is { } tc)
+        {
+            sb.Append("\n## KL divergence and top-1 agreement (final arm)\n\n");
+            sb.Append("| Predictions | Mean KL (nats) | CI | Median | p95 | p99 | Max | Top-1 agreement | CI |\n|---|---|---|---|---|---|---|---|---|\n");
+            sb.Append(CultureInfo.InvariantCulture,
+                $"| {tc.Tokens} | {F(tc.Kl.Mean, 6)} | {Ci(tc.Kl.Ci, 6)} | {F(tc.Kl.Median, 6)} | {F(tc.Kl.P95, 6)} | {F(tc.Kl.P99, 6)} | {F(tc.Kl.Max, 6)} "
+                + $"| {F(tc.Top1.Agreement * 100, 2)}% | {Ci(tc.Top1.Ci is { } t ? new IntervalSection(t.Lower * 100, t.Upper * 100) : null, 2)} |\n");
+        }
+
         sb.Append("\n## Gates\n\n| Gate | Status | Value | Threshold | Reason |\n|---|---|---|---|---|\n");
         foreach (GateResult g in report.Gates)
         {
@@ -90,6 +99,8 @@ public static class MarkdownSummary
     private static string Short(string digest) => digest.Length > 16 ? digest[..16] : digest;
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    private static string Ci(IntervalSection? ci, int decimals) => ci is null ? "n/a" : $"[{F(ci.Lower, decimals)}, {F(ci.Upper, decimals)}]";
 
     private static string F(double? value, int decimals) =>
         value is double d ? d.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "n/a";

@@ -17,7 +17,7 @@ internal static class ReportAnalysis
 
     /// <summary>The computed sections of a report.</summary>
     public sealed record Result(MetricGatePolicy Policy, PrimaryMetricAnalysis Analysis, GateOutcome Gates, PrimaryMetricSection PrimaryMetric,
-        TailSection Tail, GatePolicySection GatePolicy, string PolicySha256, OverheadStatistics? Overhead);
+        TailSection Tail, GatePolicySection GatePolicy, string PolicySha256, OverheadStatistics? Overhead, TokenComparisonSection? TokenComparison);
 
     /// <summary>The derived guard-overhead numbers (perplexities of the bare and guarded final arm, their ratio).</summary>
     public sealed record OverheadStatistics(double? BarePerplexity, double? GuardedPerplexity, double? Ratio, double? Percent, double Threshold);
@@ -34,6 +34,7 @@ internal static class ReportAnalysis
             Arm(inputs.PreviewIds, inputs.SubjectPreview),
             Arm(inputs.FinalIds, inputs.SubjectFinal),
             bootstrap, policy.Tail);
+        TokenComparisonAnalysis? comparison = inputs.FinalComparison is { } windows ? TokenComparisonAnalysis.Compute(windows, bootstrap) : null;
 
         (double, double)? overheadPair = null;
         OverheadStatistics? overhead = null;
@@ -56,11 +57,13 @@ internal static class ReportAnalysis
             StreamTokens = inputs.StreamTokens,
             WindowTokens = inputs.WindowTokens,
             Aborted = inputs.Aborted,
+            TokenComparison = comparison,
+            TokenComparisonMeasured = inputs.FinalComparison is not null,
             GateIdOf = inputs.GuardPolicies.GateId,
         };
         GateOutcome outcome = GateEvaluator.Evaluate(gateInputs);
         return new Result(policy, analysis, outcome, PrimaryMetric(inputs.PrimaryMetricKind, analysis, policy), Tail(analysis.Tail, policy.Tail),
-            GatePolicy(policy), CanonicalJson.Sha256Hex(inputs.ResolvedPolicy), overhead);
+            GatePolicy(policy), CanonicalJson.Sha256Hex(inputs.ResolvedPolicy), overhead, comparison is null ? null : Comparison(comparison));
     }
 
     /// <summary>SHA-256 (RFC 8785) of <c>{sequence_length, stride, preview: {window_ids, token_sha256}, final: {…}}</c>: two
@@ -129,6 +132,18 @@ internal static class ReportAnalysis
             a.InvalidReason);
     }
 
+    /// <summary>How <see cref="TokenComparisonSection.Method"/> describes the figures.</summary>
+    public const string ComparisonMethod = "per next-token prediction on the final arm: KL(baseline || subject) over the full vocabulary "
+        + "and argmax agreement, from float32 logits accumulated in double; mean token-weighted, quantiles linear over predictions, "
+        + "intervals paired BCa bootstrap over windows (weights = tokens)";
+
+    private static TokenComparisonSection Comparison(TokenComparisonAnalysis c) => new(ComparisonMethod, "final", c.Tokens,
+        new KlDivergenceSection(N(c.KlMean), N(c.KlMedian), N(c.KlP95), N(c.KlP99), N(c.KlMax), Interval(c.KlInterval)),
+        new Top1AgreementSection(N(c.Top1Agreement), Interval(c.Top1Interval)));
+
+    private static IntervalSection? Interval(BootstrapInterval? i) =>
+        i is { } v && double.IsFinite(v.Lower) && double.IsFinite(v.Upper) ? new IntervalSection(v.Lower, v.Upper) : null;
+
     private static TailSection Tail(TailStatistics t, TailPolicy p) => new(p.Mode, p.MinWindows, p.Quantile, p.QuantileMax, p.Epsilon, p.MassMax,
         t.Count, t.Max, t.Q50, t.Q90, t.Q95, t.Q99, t.PolicyQuantileValue, t.TailMass, t.TailMassWeighted, t.Evaluated, t.Passed, t.Warned,
         t.Violations, "paired_baseline.final");
@@ -136,5 +151,5 @@ internal static class ReportAnalysis
     private static GatePolicySection GatePolicy(MetricGatePolicy p) => new(p.Strict, p.RatioLimitBase, p.HysteresisRatio, p.AcceptanceMin,
         p.AcceptanceMax, p.TargetRatio, p.RatioLimit, p.RatioLimitWithHysteresis, p.MinTokens, p.MinTokenFraction, p.MinTokensTolerance,
         p.DriftMin, p.DriftMax, p.CoveragePreviewFloor, p.CoverageFinalFloor, p.CoverageReplicatesFloor, p.BootstrapReplicates, p.Alpha,
-        p.GuardOverheadThreshold, p.ConfidenceWidthMax);
+        p.GuardOverheadThreshold, p.ConfidenceWidthMax, p.KlMaxMean, p.Top1MinAgreement);
 }

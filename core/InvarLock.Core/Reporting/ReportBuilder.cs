@@ -20,7 +20,8 @@ internal static class ReportBuilder
         WindowsSection windows = Windows(run.Windows);
         var evaluation = new EvaluationSection(
             Arm(run.BaselinePreview, run.SubjectPreview),
-            Arm(run.BaselineFinal, run.SubjectFinal));
+            Arm(run.BaselineFinal, run.SubjectFinal),
+            run.TokenComparison is { } compared ? ComparisonWindows(compared) : null);
         var guards = run.Guards.OrderBy(g => g.Position).Select(Guard).ToList();
         JsonObject resolved = Sanitize(run.Policy.Document)!.AsObject();
         ReportAnalysis.Result computed = ReportAnalysis.Compute(AnalysisInputs.FromRun(run, resolved));
@@ -44,6 +45,7 @@ internal static class ReportBuilder
             windows,
             evaluation,
             computed.PrimaryMetric,
+            computed.TokenComparison,
             computed.Tail,
             guards,
             overhead,
@@ -65,6 +67,10 @@ internal static class ReportBuilder
             new IntegritySection("", "RFC8785-SHA256 of the report without timing and integrity"));
         return WithContentDigest(report);
     }
+
+    private static TokenComparisonWindowsSection ComparisonWindows(IReadOnlyList<Sdk.Metrics.TokenComparisonWindow> windows) => new(
+        windows.Select(w => w.Tokens).ToList(), windows.Select(w => w.KlSum).ToList(), windows.Select(w => w.Top1Agreements).ToList(),
+        windows.Select(w => w.PerTokenKl).ToList());
 
     /// <summary>Returns <paramref name="report"/> with <see cref="IntegritySection.ContentSha256"/> recomputed.</summary>
     public static EvaluationReport WithContentDigest(EvaluationReport report)

@@ -147,6 +147,7 @@ public static partial class ReportVerifier
         Compare("policy_identity", new { report.Policy.Tier, report.Policy.Profile, run_tier = report.Run.Tier, run_profile = report.Run.Profile },
             new { computed.Policy.Tier, computed.Policy.Profile, run_tier = computed.Policy.Tier, run_profile = computed.Policy.Profile });
         Compare("primary_metric", report.PrimaryMetric, computed.PrimaryMetric);
+        Compare("token_comparison", report.TokenComparison, computed.TokenComparison);
         Compare("tail", report.Tail, computed.Tail);
         Compare("guard_overhead", report.GuardOverhead,
             report.GuardOverhead is null || computed.Overhead is null ? null : ReportBuilder.WithStatistics(report.GuardOverhead, computed.Overhead));

@@ -43,6 +43,10 @@ internal static class EvaluationOutput
                 ["ratio_ci"] = pm.DisplayCi is null ? null : new JsonArray(pm.DisplayCi.Lower, pm.DisplayCi.Upper),
                 ["baseline_ppl"] = pm.Baseline.Final.Perplexity,
                 ["subject_ppl"] = pm.Subject.Final.Perplexity,
+                ["kl_mean"] = report.TokenComparison?.Kl.Mean,
+                ["kl_ci"] = report.TokenComparison?.Kl.Ci is { } klCi ? new JsonArray(klCi.Lower, klCi.Upper) : null,
+                ["kl_p99"] = report.TokenComparison?.Kl.P99,
+                ["top1_agreement"] = report.TokenComparison?.Top1.Agreement,
                 ["subject_checkpoint"] = report.Edit?.Checkpoint?.Path,
                 ["failed_gates"] = new JsonArray([.. report.Verdict.FailedGates.Select(g => (JsonNode?)JsonValue.Create(g))]),
                 ["reasons"] = new JsonArray([.. report.Verdict.Reasons.Select(r => (JsonNode?)JsonValue.Create(r))]),
@@ -61,6 +65,11 @@ internal static class EvaluationOutput
         o.WriteLine($"  subject   {report.Subject.Path}");
         o.WriteLine($"  ppl (final arm)  baseline {Fmt(pm.Baseline.Final.Perplexity)}  subject {Fmt(pm.Subject.Final.Perplexity)}  " +
             $"ratio {Fmt(pm.Ratio)}" + (pm.DisplayCi is null ? "" : $"  CI [{Fmt(pm.DisplayCi.Lower)}, {Fmt(pm.DisplayCi.Upper)}]"));
+        if (report.TokenComparison is { } tc)
+        {
+            o.WriteLine($"  KL (final arm)   mean {Fmt6(tc.Kl.Mean)}" + (tc.Kl.Ci is { } k ? $"  CI [{Fmt6(k.Lower)}, {Fmt6(k.Upper)}]" : "")
+                + $"  p99 {Fmt6(tc.Kl.P99)}  max {Fmt6(tc.Kl.Max)}  top-1 agreement {(tc.Top1.Agreement is double a ? (a * 100).ToString("F2", CultureInfo.InvariantCulture) + "%" : "n/a")}");
+        }
         o.WriteLine($"  drift (final/preview)  baseline {Fmt(pm.Drift.Baseline)}  subject {Fmt(pm.Drift.Subject)}  band [{Fmt(pm.Drift.BandMin)}, {Fmt(pm.Drift.BandMax)}]");
         foreach (GuardSection g in report.Guards)
         {
@@ -102,6 +111,8 @@ internal static class EvaluationOutput
         AtomicFile.WriteAllBytes(ReportSignature.PathFor(staged), signature);
         return ReportSignature.Verify(canonical, signature, ReportSignature.PathFor(staged), now);
     }
+
+    private static string Fmt6(double? value) => value is double d ? d.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
 
     private static string Fmt(double? value) =>
         value is double d ? d.ToString(Math.Abs(d) >= 100 ? "F2" : "F4", CultureInfo.InvariantCulture) : "n/a";

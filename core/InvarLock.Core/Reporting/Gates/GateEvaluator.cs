@@ -20,6 +20,8 @@ public static class GateEvaluator
     public const string WindowCountsMatch = "window_counts_match";
     public const string BootstrapCoverage = "bootstrap_coverage";
     public const string TokenFloor = "token_floor";
+    public const string KlAcceptable = "kl_divergence_acceptable";
+    public const string Top1Acceptable = "top1_agreement_acceptable";
     /// <summary>Validation flag (not a gate): the ratio CI upper bound is above the limit but within the hysteresis band.</summary>
     public const string HysteresisApplied = "hysteresis_applied";
 
@@ -130,6 +132,28 @@ public static class GateEvaluator
         {
             gates.Add(new GateResult(GuardOverheadAcceptable, "Guarded/bare subject perplexity within the overhead budget", true, false, true,
                 null, 1.0 + p.GuardOverheadThreshold, "<=", "Not measured in this profile.", "profile"));
+        }
+
+        // 5b. Secondary metrics, gated only when the policy sets a threshold.
+        if (p.KlMaxMean is double klMax)
+        {
+            double? kl = inputs.TokenComparison?.KlMean;
+            bool measured = kl is double k && double.IsFinite(k);
+            gates.Add(new GateResult(KlAcceptable, "Mean KL(baseline || subject) per token within the policy's limit", true, true,
+                measured && kl <= klMax, measured ? kl : null, klMax, "<=",
+                measured ? $"Mean KL {G(kl!.Value)} nats per token against a limit of {G(klMax)}."
+                    : "KL divergence was not measured (no baseline pass in this run, or the metric compares no distributions).",
+                "metrics.kl.max_mean"));
+        }
+        if (p.Top1MinAgreement is double top1Min)
+        {
+            double? agreement = inputs.TokenComparison?.Top1Agreement;
+            bool measured = agreement is double a1 && double.IsFinite(a1);
+            gates.Add(new GateResult(Top1Acceptable, "Top-1 agreement with the baseline at least the policy's floor", true, true,
+                measured && agreement >= top1Min, measured ? agreement : null, top1Min, ">=",
+                measured ? $"Top-1 agreement {F(agreement!.Value)} against a floor of {F(top1Min)}."
+                    : "Top-1 agreement was not measured (no baseline pass in this run, or the metric compares no distributions).",
+                "metrics.top1.min_agreement"));
         }
 
         // 6. Guards, one gate per guard name (invariants covers both of its positions).
@@ -265,6 +289,8 @@ public static class GateEvaluator
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     private static string Q(double q) => Math.Round(q * 100.0).ToString(CultureInfo.InvariantCulture);
+
+    private static string G(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 
     internal static string F(double? v) => v is double d ? d.ToString("0.######", CultureInfo.InvariantCulture) : "n/a";
 }

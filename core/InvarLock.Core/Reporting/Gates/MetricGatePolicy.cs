@@ -50,6 +50,10 @@ public sealed record MetricGatePolicy
     public required double GuardOverheadThreshold { get; init; }
     /// <summary><c>metrics.confidence.ppl_ratio_width_max</c> (default 0.03).</summary>
     public required double ConfidenceWidthMax { get; init; }
+    /// <summary><c>metrics.kl.max_mean</c>: the mean KL(baseline ‖ subject) per token must not exceed it (nats); no gate when unset.</summary>
+    public double? KlMaxMean { get; init; }
+    /// <summary><c>metrics.top1.min_agreement</c>: the top-1 agreement must reach it (a fraction); no gate when unset.</summary>
+    public double? Top1MinAgreement { get; init; }
 
     /// <summary>The effective ratio limit: acceptance max if set, else the base, capped by a positive target.</summary>
     public double RatioLimit
@@ -132,8 +136,12 @@ public sealed record MetricGatePolicy
             Alpha = profile.Alpha,
             GuardOverheadThreshold = Math.Max(0.0, Optional(metrics, "guard_overhead.threshold") ?? 0.01),
             ConfidenceWidthMax = Optional(metrics, "confidence.ppl_ratio_width_max") ?? 0.03,
+            KlMaxMean = NonNegative(Optional(metrics, "kl.max_mean")),
+            Top1MinAgreement = NonNegative(Optional(metrics, "top1.min_agreement")),
         };
     }
+
+    private static double? NonNegative(double? value) => value is double v && v >= 0 && double.IsFinite(v) ? v : null;
 
     private static double? Positive(double? value) => value is double v && v > 0 && double.IsFinite(v) ? v : null;
 

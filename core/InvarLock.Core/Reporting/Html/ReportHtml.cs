@@ -40,6 +40,7 @@ public static class ReportHtml
         PrimaryMetric(page, report);
         GateTable(page, report);
         Histogram(page, report);
+        TokenComparison(page, report);
         Guards(page, report, guards ?? Plugins.GuardPolicyCatalog.Empty);
         Provenance(page, report);
         page.Line("</main>");
@@ -160,6 +161,38 @@ public static class ReportHtml
             + $". Tail: q{N(report.Tail.Quantile * 100, 0)} = {F(report.Tail.PolicyQuantileValue, 6)}, tail mass {N(report.Tail.TailMass, 6)} (mode {E(report.Tail.Mode)}).</p>");
         page.Line("</section>");
     }
+
+    private static void TokenComparison(Page page, EvaluationReport report)
+    {
+        if (report.TokenComparison is not { } tc || report.Evaluation.FinalTokenComparison is not { } raw)
+        {
+            return;
+        }
+        var values = new List<double?>();
+        foreach (IReadOnlyList<double> window in raw.PerTokenKl)
+        {
+            foreach (double v in window)
+            {
+                values.Add(v);
+            }
+        }
+        DeltaHistogram histogram = DeltaHistogram.Build(values);
+        page.Line("<section id=\"token-comparison\"><h2>KL divergence and top-1 agreement (final arm)</h2>");
+        page.Line("<table><thead><tr><th>Predictions</th><th>Mean KL</th><th>CI</th><th>Median</th><th>p95</th><th>p99</th><th>Max</th>"
+            + "<th>Top-1 agreement</th><th>CI</th></tr></thead><tbody>");
+        page.Line($"<tr><td class=\"num\">{tc.Tokens.ToString(CultureInfo.InvariantCulture)}</td><td class=\"num\">{F(tc.Kl.Mean, 6)}</td>"
+            + $"<td class=\"num\">{Ci(tc.Kl.Ci, 6)}</td><td class=\"num\">{F(tc.Kl.Median, 6)}</td><td class=\"num\">{F(tc.Kl.P95, 6)}</td>"
+            + $"<td class=\"num\">{F(tc.Kl.P99, 6)}</td><td class=\"num\">{F(tc.Kl.Max, 6)}</td><td class=\"num\">{F(tc.Top1.Agreement * 100, 2)}%</td>"
+            + $"<td class=\"num\">{Ci(tc.Top1.Ci is { } t ? new IntervalSection(t.Lower * 100, t.Upper * 100) : null, 2)}</td></tr>");
+        page.Line("</tbody></table>");
+        page.Line(SvgCharts.Histogram(histogram, "kl-histogram",
+            $"KL(baseline || subject) per prediction, final arm: {histogram.Total} predictions in {histogram.Counts.Count} bins",
+            "KL(baseline ‖ subject) per prediction (nats)", "prediction(s)", "no finite KL value"));
+        page.Line($"<p class=\"note\">{E(tc.Method)}.</p>");
+        page.Line("</section>");
+    }
+
+    private static string Ci(IntervalSection? ci, int decimals) => ci is null ? "n/a" : $"[{F(ci.Lower, decimals)}, {F(ci.Upper, decimals)}]";
 
     private static void Guards(Page page, EvaluationReport report, Plugins.GuardPolicyCatalog catalog)
     {

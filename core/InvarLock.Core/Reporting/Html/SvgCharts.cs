@@ -10,18 +10,24 @@ internal static class SvgCharts
     private const double Width = 640, Height = 220, Left = 56, Right = 16, Top = 16, Bottom = 40;
 
     /// <summary>The histogram of per-window Δ log-loss with the bin edges, the largest count and a marker at Δ = 0.</summary>
-    public static string Histogram(DeltaHistogram histogram)
+    public static string Histogram(DeltaHistogram histogram) => Histogram(histogram, "delta-histogram",
+        $"Per-window Δ log-loss, final arm: {histogram.Total} windows in {histogram.Counts.Count} bins",
+        "Δ log-loss per window (nats/token, subject − baseline)", "window(s)", "no finite per-window Δ");
+
+    /// <summary>A histogram chart: <paramref name="id"/> names the svg (and its title), <paramref name="axis"/> the x axis,
+    /// <paramref name="unit"/> what a bar counts, <paramref name="empty"/> what an empty chart says.</summary>
+    public static string Histogram(DeltaHistogram histogram, string id, string title, string axis, string unit, string empty)
     {
         ArgumentNullException.ThrowIfNull(histogram);
         var sb = new StringBuilder();
-        sb.Append($"<svg id=\"delta-histogram-svg\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {C(Width)} {C(Height)}\" role=\"img\" aria-labelledby=\"delta-histogram-title\">");
-        sb.Append($"<title id=\"delta-histogram-title\">Per-window Δ log-loss, final arm: {histogram.Total} windows in {histogram.Counts.Count} bins</title>");
+        sb.Append($"<svg id=\"{id}-svg\" class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {C(Width)} {C(Height)}\" role=\"img\" aria-labelledby=\"{id}-title\">");
+        sb.Append($"<title id=\"{id}-title\">{HtmlText.Escape(title)}</title>");
         double plotW = Width - Left - Right, plotH = Height - Top - Bottom, baseY = Top + plotH;
         sb.Append($"<line class=\"axis\" x1=\"{C(Left)}\" y1=\"{C(baseY)}\" x2=\"{C(Width - Right)}\" y2=\"{C(baseY)}\"/>");
         sb.Append($"<line class=\"axis\" x1=\"{C(Left)}\" y1=\"{C(Top)}\" x2=\"{C(Left)}\" y2=\"{C(baseY)}\"/>");
         if (histogram.Counts.Count == 0)
         {
-            sb.Append($"<text class=\"label\" x=\"{C(Left + plotW / 2)}\" y=\"{C(Top + plotH / 2)}\" text-anchor=\"middle\">no finite per-window Δ</text></svg>");
+            sb.Append($"<text class=\"label\" x=\"{C(Left + plotW / 2)}\" y=\"{C(Top + plotH / 2)}\" text-anchor=\"middle\">{HtmlText.Escape(empty)}</text></svg>");
             return sb.ToString();
         }
 
@@ -33,7 +39,7 @@ internal static class SvgCharts
             double h = plotH * count / max;
             double lo = histogram.Lower + i * histogram.BinWidth, hi = i == histogram.Counts.Count - 1 ? histogram.Upper : lo + histogram.BinWidth;
             sb.Append($"<rect class=\"bar\" x=\"{C(Left + i * barW + 0.5)}\" y=\"{C(baseY - h)}\" width=\"{C(Math.Max(0.5, barW - 1))}\" height=\"{C(h)}\">");
-            sb.Append($"<title>[{HtmlText.Number(lo)}, {HtmlText.Number(hi)}]: {count} window(s)</title></rect>");
+            sb.Append($"<title>[{HtmlText.Number(lo)}, {HtmlText.Number(hi)}]: {count} {unit}</title></rect>");
         }
 
         if (histogram.Lower < 0 && histogram.Upper > 0)
@@ -45,7 +51,7 @@ internal static class SvgCharts
 
         sb.Append($"<text class=\"label\" x=\"{C(Left)}\" y=\"{C(baseY + 16)}\" text-anchor=\"start\">{HtmlText.Number(histogram.Lower)}</text>");
         sb.Append($"<text class=\"label\" x=\"{C(Width - Right)}\" y=\"{C(baseY + 16)}\" text-anchor=\"end\">{HtmlText.Number(histogram.Upper)}</text>");
-        sb.Append($"<text class=\"label\" x=\"{C(Left + plotW / 2)}\" y=\"{C(baseY + 34)}\" text-anchor=\"middle\">Δ log-loss per window (nats/token, subject − baseline)</text>");
+        sb.Append($"<text class=\"label\" x=\"{C(Left + plotW / 2)}\" y=\"{C(baseY + 34)}\" text-anchor=\"middle\">{HtmlText.Escape(axis)}</text>");
         sb.Append($"<text class=\"label\" x=\"{C(Left - 6)}\" y=\"{C(Top + 10)}\" text-anchor=\"end\">{max}</text>");
         sb.Append($"<text class=\"label\" x=\"{C(Left - 6)}\" y=\"{C(baseY)}\" text-anchor=\"end\">0</text>");
         sb.Append("</svg>");

@@ -15,6 +15,7 @@ public sealed record EvaluationReport(
     WindowsSection Windows,
     EvaluationSection Evaluation,
     PrimaryMetricSection PrimaryMetric,
+    TokenComparisonSection? TokenComparison,
     TailSection Tail,
     IReadOnlyList<GuardSection> Guards,
     GuardOverheadSection? GuardOverhead,

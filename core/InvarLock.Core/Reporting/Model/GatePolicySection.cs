@@ -4,4 +4,4 @@ namespace InvarLock.Core.Reporting.Model;
 public sealed record GatePolicySection(bool Strict, double RatioLimitBase, double HysteresisRatio, double? AcceptanceMin, double? AcceptanceMax,
     double? TargetRatio, double RatioLimit, double RatioLimitWithHysteresis, long MinTokens, double MinTokenFraction, double MinTokensTolerance,
     double DriftMin, double DriftMax, int CoveragePreviewFloor, int CoverageFinalFloor, int CoverageReplicatesFloor, int BootstrapReplicates,
-    double Alpha, double GuardOverheadThreshold, double ConfidenceWidthMax);
+    double Alpha, double GuardOverheadThreshold, double ConfidenceWidthMax, double? KlMaxMean, double? Top1MinAgreement);
