@@ -35,7 +35,7 @@ public sealed record EvaluationRequest
     public string Profile { get; init; } = "dev";
     public string? PresetPath { get; init; }
     public IReadOnlyList<string> PolicyOverrides { get; init; } = [];
-    public string PrimaryMetric { get; init; } = "ppl_causal";
+    public string? PrimaryMetric { get; init; }
     /// <summary>Compute threads (0 = all processors).</summary>
     public int Threads { get; init; }
     /// <summary>The environment the run sees (the host's injected one), for <c>INVARLOCK_CONFIG_ROOT</c> and the like;

@@ -8,8 +8,9 @@ using InvarLock.Sdk.Models;
 namespace InvarLock.Core.Pipeline;
 
 /// <summary>Runs one evaluation as a sequence of stages, each one type in one file under <c>Pipeline/Stages</c>
-/// (docs/architecture.md): policy and plugins → inputs checked → baseline loaded → window plan (baseline scored, arms
-/// balanced) → guards prepare → subject (brought or edited) → guards validate (rollback) → subject metric → graded
+/// (docs/architecture.md): policy and plugins → inputs checked → baseline loaded →
+/// metric settled for the baseline's objective → window plan (baseline scored, arms balanced) → guards prepare → subject
+/// (brought or edited) → guards validate (rollback) → subject metric → graded
 /// checkpoint. Returns the raw facts; <see cref="Reporting.ReportBuilder"/> derives statistics, gates and the verdict.</summary>
 internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts runtime)
 {
@@ -23,6 +24,15 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
         RunSetup setup = PolicyStage.Run(request, context);
         CheckedInputs inputs = InputStage.Run(request, setup, context);
         (IModel baseline, ModelFacts baselineFacts, double loadSeconds) = BaselineStage.Run(request, inputs, context);
+        try
+        {
+            setup = MetricStage.Run(request, setup, baseline, context);
+        }
+        catch
+        {
+            baseline.Dispose();
+            throw;
+        }
         // The token comparison records the baseline's outputs on its metric pass (none when a baseline report is reused:
         // there is no baseline pass) and compares the subject's final arm with them.
         using ITokenComparison? comparison = request.BaselineReport is null ? setup.Metric.CreateComparison() : null;

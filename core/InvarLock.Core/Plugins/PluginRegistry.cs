@@ -89,6 +89,29 @@ public sealed partial class PluginRegistry
 
     public IPrimaryMetric GetMetric(string name) => Lookup(_metrics, PluginKind.Metric, name);
 
+    /// <summary>The metric a run uses when none is named: the first-party metric (first by name) that scores
+    /// <paramref name="objective"/>, else any registered one that does; null when none does.</summary>
+    public IPrimaryMetric? DefaultMetric(string objective)
+    {
+        var names = new List<string>(_metrics.Keys);
+        names.Sort(StringComparer.Ordinal);
+        IPrimaryMetric? fallback = null;
+        foreach (string name in names)
+        {
+            IPrimaryMetric metric = _metrics[name];
+            if (metric.Objective != objective)
+            {
+                continue;
+            }
+            if (TryGetEntry(PluginKind.Metric, name, out PluginEntry entry) && entry.Source.IsFirstParty)
+            {
+                return metric;
+            }
+            fallback ??= metric;
+        }
+        return fallback;
+    }
+
     /// <summary>Why <paramref name="name"/> cannot be used, when an installed third-party plugin provides it but was
     /// disabled or refused; null when the name is registered or entirely unknown.</summary>
     public string? ExplainUnavailable(PluginKind kind, string name)

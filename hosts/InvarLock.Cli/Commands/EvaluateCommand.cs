@@ -36,6 +36,10 @@ internal static class EvaluateCommand
         Option<string> profile = new("--profile") { Description = "Profile: dev, ci, ci_cpu, release", DefaultValueFactory = _ => "dev" };
         Option<FileInfo?> preset = new("--preset") { Description = "Preset YAML with guards.<name>.* / metrics.* / guard_order overrides" };
         Option<string[]> policy = new("--policy") { Description = "Policy override PATH=VALUE (repeatable), e.g. guards.spectral.max_caps=3" };
+        Option<string?> metric = new("--metric")
+        {
+            Description = "Primary metric (default: ppl_causal for causal LMs, ppl_mlm for masked LMs; a plugin's metric by its name)",
+        };
         Option<string?> adapter = new("--adapter") { Description = "Model adapter (default: the first that recognises the folder)" };
         Option<DirectoryInfo> output = new("--out") { Description = "Output folder for the report", DefaultValueFactory = _ => new DirectoryInfo("invarlock-out") };
         Option<bool> json = new("--json") { Description = "Print one JSON object (no progress, no prose)" };
@@ -54,7 +58,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate a subject checkpoint against its baseline and write evaluation.report.json")
         {
             baseline, baselineReport, subject, edit, editParam, dataset, datasetPath, seqLen, stride, previewN, finalN, seed, tier, profile, preset,
-            policy, adapter, output, json, signWith, signKey, demo,
+            policy, metric, adapter, output, json, signWith, signKey, demo,
         };
         command.SetAction(parse =>
         {
@@ -89,6 +93,7 @@ internal static class EvaluateCommand
                 EditName = editName,
                 EditParameters = EditParameters(parse.GetValue(editParam) ?? []),
                 Adapter = parse.GetValue(adapter),
+                PrimaryMetric = parse.GetValue(metric),
                 BaselineReport = reuse,
                 DatasetName = Given(parse, dataset) || reuse is null ? parse.GetValue(dataset)! : reuse.Report.Dataset.Provider,
                 DatasetPath = Given(parse, datasetPath) || reuse is null || reuse.Report.Dataset.Provider != "local_text"

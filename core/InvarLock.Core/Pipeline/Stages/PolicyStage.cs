@@ -1,6 +1,7 @@
 using InvarLock.Core.Plugins;
 using InvarLock.Core.Policy;
 using InvarLock.Sdk.Errors;
+using InvarLock.Sdk.Metrics;
 using InvarLock.Sdk.Plugins;
 using InvarLock.Sdk.Guards;
 
@@ -23,7 +24,8 @@ internal static class PolicyStage
         {
             EditAdjustments = request.EditName is null ? null : registry.EditPolicyAdjustments(request.EditName),
         }, registry.GuardPolicies, request.Environment);
-        var metric = context.Use(registry.GetMetric(request.PrimaryMetric), PluginKind.Metric);
+        // A named metric must exist now; which one runs is settled once the baseline's objective is known (MetricStage).
+        IPrimaryMetric metric = registry.GetMetric(request.PrimaryMetric ?? MetricStage.DefaultName);
         var dataset = context.Use(registry.GetDataset(request.DatasetName), PluginKind.Dataset);
         var edit = request.EditName is null ? null : context.Use(registry.GetEdit(request.EditName), PluginKind.Edit);
         foreach (string name in policy.GuardOrder)
