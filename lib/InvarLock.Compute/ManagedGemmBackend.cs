@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace InvarLock.Compute;
 
-/// <summary>The always-available GEMM: cache-blocked, packed, multi-threaded, with a 6×16 SIMD micro-kernel
-/// (Vector256 + FMA where present, Vector128 otherwise).</summary>
+/// <summary>The always-available GEMM: cache-blocked, packed, multi-threaded, with SIMD micro-kernels for the
+/// widest vectors the CPU has (<see cref="GemmIsa"/>: Vector512 6×32, Vector256 6×16 or portable Vector128 6×16).</summary>
 /// <remarks>
 /// <para>Blocking follows the Goto/BLIS scheme: op(A) is packed into panels of <see cref="MicroRows"/> rows and op(B)
 /// into panels of <see cref="MicroCols"/> columns (zero-padded), in slabs of <see cref="KBlock"/> inner indices. One
@@ -18,9 +18,12 @@ namespace InvarLock.Compute;
 /// of B exists beyond the packed chunk, and the arithmetic is the float32 path's.</para>
 /// <para>Determinism: every output element is produced by one micro-kernel call per k-slab, slabs run in increasing k
 /// order, and inside a slab the products are added in increasing k order with one fused multiply-add each. Tile sizes do
-/// not depend on the thread count, so results are bit-identical for any <c>threads</c>.</para>
+/// not depend on the thread count, so results are bit-identical for any <c>threads</c>. Every <see cref="GemmIsa"/> follows
+/// the same order with fused multiply-adds, so results are also bit-identical across instruction sets.</para>
+/// <para>A weight multiplied many times can be packed once (<see cref="PackedMatrix"/>) and passed to
+/// <see cref="Multiply(bool, int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int, ReadOnlySpan{float}, bool, int)"/>.</para>
 /// </remarks>
-public sealed class ManagedGemmBackend : IGemmBackend
+public sealed partial class ManagedGemmBackend : IGemmBackend
 {
     /// <summary>Rows of the micro-kernel's output tile.</summary>
     public const int MicroRows = 6;
@@ -38,17 +41,30 @@ public sealed class ManagedGemmBackend : IGemmBackend
     /// <summary>Below this many multiply-adds a call runs on the calling thread only.</summary>
     private const long SerialWork = 1L << 18;
 
-    /// <summary>The shared instance.</summary>
-    public static ManagedGemmBackend Instance { get; } = new();
+    private static readonly Lazy<ManagedGemmBackend> s_instance = new(() => new ManagedGemmBackend(GemmIsaSelection.FromEnvironment()));
+
+    /// <summary>Creates a backend running the <paramref name="isa"/> kernels (tests force each one; the caller checks
+    /// that the CPU can run it, or accepts emulated vectors).</summary>
+    internal ManagedGemmBackend(GemmIsa isa) => Isa = isa;
+
+    /// <summary>The shared instance, using the widest instruction set the CPU reports or the <c>INVARLOCK_ISA</c> override.</summary>
+    /// <exception cref="Sdk.Errors.InvarLockException">On first use, when <c>INVARLOCK_ISA</c> is not <c>avx512</c>,
+    /// <c>avx2</c> or <c>portable</c>, or names one this CPU cannot run (a usage error, exit code 2).</exception>
+    public static ManagedGemmBackend Instance => s_instance.Value;
+
+    /// <summary>The instruction set this backend's micro-kernels use.</summary>
+    public GemmIsa Isa { get; }
 
     /// <inheritdoc />
     public string Name => "managed-simd";
 
-    /// <summary>The micro-kernel variant in use: <c>avx2-fma</c>, <c>vector256</c>, <c>neon-fma</c>, <c>vector128-fma</c> or <c>vector128</c>.</summary>
-    public static string KernelName =>
-        Vector256.IsHardwareAccelerated ? (Fma.IsSupported ? "avx2-fma" : "vector256")
-        : AdvSimd.IsSupported ? "neon-fma"
-        : Fma.IsSupported ? "vector128-fma" : "vector128";
+    /// <summary>The micro-kernel family, for reports: <c>avx512-fma</c>, <c>avx2-fma</c> or <c>portable-vector128-fma</c>.</summary>
+    public string KernelName => Isa switch
+    {
+        GemmIsa.Avx512 => "avx512-fma",
+        GemmIsa.Avx2 => "avx2-fma",
+        _ => "portable-vector128-fma",
+    };
 
     /// <inheritdoc />
     public unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
@@ -75,7 +91,7 @@ public sealed class ManagedGemmBackend : IGemmBackend
                 A = pa, Lda = lda, TransposeA = transposeA,
                 B = pb, Ldb = ldb, TransposeB = transposeB,
                 C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
-                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers, Isa = Isa,
             };
             Run(ref job);
         }
@@ -113,9 +129,85 @@ public sealed class ManagedGemmBackend : IGemmBackend
                 A = pa, Lda = lda, TransposeA = transposeA,
                 BHalf = pb, BFormat = bFormat, Ldb = ldb, TransposeB = transposeB,
                 C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
-                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers, Isa = Isa,
             };
             Run(ref job);
+        }
+    }
+
+    /// <summary>Computes <c>C[m, n] = (accumulate ? C : 0) + bias[n] + op(A)·B</c> for a B packed once by
+    /// <see cref="PackedMatrix"/> (<c>k = b.K</c>, <c>n = b.N</c>).</summary>
+    /// <remarks>Bit-identical to the unpacked call on the matrix <paramref name="b"/> was packed from: the packed panels
+    /// are the ones that call would build. A float32 (or widened) pack is read in place, so no B packing happens
+    /// per call; a half-precision pack is widened one contiguous panel at a time.</remarks>
+    /// <param name="transposeA">True when A is stored <c>k × m</c>.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="a">A's storage.</param>
+    /// <param name="lda">Row stride of A's storage.</param>
+    /// <param name="b">The packed B.</param>
+    /// <param name="c">C's storage.</param>
+    /// <param name="ldc">Row stride of C (≥ <c>b.N</c>).</param>
+    /// <param name="bias">Empty, or <c>b.N</c> values added to every row of C.</param>
+    /// <param name="accumulate">True to add to C's current content.</param>
+    /// <param name="threads">Worker threads; 0 means <see cref="ComputeEnvironment.Threads"/>.</param>
+    public unsafe void Multiply(bool transposeA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, bool accumulate, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        GemmArguments.ValidatePacked(transposeA, m, n, k, a.Length, lda, c.Length, ldc, bias.Length);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        int workers = ComputeEnvironment.ResolveThreads(threads);
+        if ((long)m * n * k < SerialWork)
+        {
+            workers = 1;
+        }
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+        fixed (float* pf = b.Floats)
+        fixed (ushort* ph = b.Halves)
+        {
+            var job = new GemmJob
+            {
+                A = pa, Lda = lda, TransposeA = transposeA,
+                PrePacked = pf, PrePackedHalf = ph, BFormat = b.Format ?? HalfFormat.Float16, PrePackedPanels = b.Panels,
+                C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers, Isa = Isa,
+            };
+            Run(ref job);
+        }
+    }
+
+    /// <summary>Packs all of op(B) (<paramref name="n"/> columns, zero-padded to whole panels) into
+    /// <paramref name="floats"/> (widened) or <paramref name="halves"/> (bit patterns copied), in the layout
+    /// <see cref="Run"/> reads: slab-major, slab s at <c>p0·panels·NR</c>, panel q at <c>q·NR·kc</c> within it.</summary>
+    internal static unsafe void PackWhole(bool transposeB, int n, int k, float* b, ushort* bHalf, HalfFormat format, int ldb,
+        float* floats, ushort* halves, int threads)
+    {
+        var job = new GemmJob
+        {
+            B = b, BHalf = bHalf, BFormat = format, Ldb = ldb, TransposeB = transposeB,
+            N = n, K = k, Nc = n, J0 = 0, NPanels = (n + MicroCols - 1) / MicroCols, KSlabs = (k + KBlock - 1) / KBlock,
+            PackedB = floats, PackedHalfTarget = halves,
+            Workers = (long)n * k < SerialWork ? 1 : ComputeEnvironment.ResolveThreads(threads),
+        };
+        ParallelRun(ref job, job.KSlabs * job.NPanels, &PackWholeItem);
+    }
+
+    private static unsafe void PackWholeItem(ref GemmJob job, int item)
+    {
+        int slab = item / job.NPanels, panel = item % job.NPanels;
+        if (job.PackedHalfTarget != null)
+        {
+            CopyHalfBPanel(ref job, slab, panel);
+        }
+        else
+        {
+            PackBPanel(ref job, slab, panel);
         }
     }
 
@@ -141,18 +233,20 @@ public sealed class ManagedGemmBackend : IGemmBackend
         }
         job.MPanels = (m + MicroRows - 1) / MicroRows;
         job.KSlabs = (k + KBlock - 1) / KBlock;
-        // Columns packed at once: a multiple of NTask whose packed panel (all of k) stays within PackedBLimit floats.
-        int chunk = Math.Max(NTask, PackedBLimit / k / NTask * NTask);
+        // Columns packed at once: a multiple of NTask whose packed panel (all of k) stays within PackedBLimit floats;
+        // a float32 pre-packed B is read in place as one chunk.
+        bool inPlace = job.PrePacked != null;
+        int chunk = inPlace ? RoundUp(n, MicroCols) : Math.Max(NTask, PackedBLimit / k / NTask * NTask);
         chunk = Math.Min(chunk, RoundUp(n, MicroCols));
         float[] packA = ArrayPool<float>.Shared.Rent(checked(job.MPanels * MicroRows * k));
-        float[] packB = ArrayPool<float>.Shared.Rent(checked(chunk * k));
+        float[] packB = ArrayPool<float>.Shared.Rent(inPlace ? 0 : checked(chunk * k));
         try
         {
             fixed (float* pA = packA)
             fixed (float* pB = packB)
             {
                 job.PackedA = pA;
-                job.PackedB = pB;
+                job.PackedB = inPlace ? job.PrePacked : pB;
                 for (int j0 = 0; j0 < n; j0 += chunk)
                 {
                     job.J0 = j0;
@@ -161,7 +255,7 @@ public sealed class ManagedGemmBackend : IGemmBackend
                     job.PackA = j0 == 0;
                     // Phase 1: pack op(A) (first chunk only) and this chunk of op(B), every k-slab.
                     int aItems = job.PackA ? job.KSlabs * job.MPanels : 0;
-                    ParallelRun(ref job, aItems + job.KSlabs * job.NPanels, &PackItem);
+                    ParallelRun(ref job, aItems + (inPlace ? 0 : job.KSlabs * job.NPanels), &PackItem);
                     // Phase 2: independent output tiles, each running through all k-slabs in order.
                     int mTasks = (m + MBlock - 1) / MBlock;
                     int nTasks = (job.Nc + NTask - 1) / NTask;
@@ -277,6 +371,13 @@ public sealed class ManagedGemmBackend : IGemmBackend
         int j0 = job.J0 + panel * MicroCols;
         int cols = Math.Min(MicroCols, job.N - j0);
         float* dst = BPanel(ref job, p0, kc, panel);
+        if (job.PrePackedHalf != null)
+        {
+            // Pre-packed bit patterns in the same layout over all of n: one contiguous run per panel.
+            ushort* src = job.PrePackedHalf + (long)p0 * job.PrePackedPanels * MicroCols + (long)(job.J0 / MicroCols + panel) * MicroCols * kc;
+            HalfConversions.WidenRun(src, dst, MicroCols * kc, job.BFormat);
+            return;
+        }
         if (job.BHalf != null)
         {
             PackHalfBPanel(ref job, p0, kc, j0, cols, dst);
@@ -382,183 +483,50 @@ public sealed class ManagedGemmBackend : IGemmBackend
         }
     }
 
-    /// <summary>Computes one MBlock × NTask tile of C, k-slab by k-slab in increasing order.</summary>
-    private static unsafe void ComputeTile(ref GemmJob job, int task)
+    /// <summary>Copies one (k-slab, panel) of a 16-bit op(B) into <see cref="GemmJob.PackedHalfTarget"/> in the packed
+    /// layout, without widening (zero padding is +0 in both formats).</summary>
+    private static unsafe void CopyHalfBPanel(ref GemmJob job, int slab, int panel)
     {
-        int nTasks = (job.Nc + NTask - 1) / NTask;
-        int mt = task / nTasks;
-        int nt = task % nTasks;
-        int iStart = mt * MBlock;
-        int iEnd = Math.Min(job.M, iStart + MBlock);
-        int jStart = nt * NTask;
-        int jEnd = Math.Min(job.Nc, jStart + NTask);
-        float* edge = stackalloc float[MicroRows * MicroCols];
-        float* biasCopy = stackalloc float[MicroCols];
-        for (int slab = 0; slab < job.KSlabs; slab++)
+        int p0 = slab * KBlock;
+        int kc = Math.Min(KBlock, job.K - p0);
+        int j0 = panel * MicroCols;
+        int cols = Math.Min(MicroCols, job.N - j0);
+        ushort* dst = job.PackedHalfTarget + (long)p0 * job.NPanels * MicroCols + (long)panel * MicroCols * kc;
+        if (!job.TransposeB)
         {
-            int p0 = slab * KBlock;
-            int kc = Math.Min(KBlock, job.K - p0);
-            bool load = job.Accumulate || slab > 0;
-            bool addBias = slab == 0 && job.Bias != null;
-            for (int jl = jStart; jl < jEnd; jl += MicroCols)
+            for (int p = 0; p < kc; p++)
             {
-                int j = job.J0 + jl;
-                int cols = Math.Min(MicroCols, job.N - j);
-                float* bPanel = BPanel(ref job, p0, kc, jl / MicroCols);
-                float* bias = addBias ? job.Bias + j : null;
-                for (int i = iStart; i < iEnd; i += MicroRows)
+                ushort* src = job.BHalf + (long)(p0 + p) * job.Ldb + j0;
+                ushort* d = dst + p * MicroCols;
+                int c = 0;
+                for (; c < cols; c++)
                 {
-                    int rows = Math.Min(MicroRows, job.M - i);
-                    float* aPanel = APanel(ref job, p0, kc, i / MicroRows);
-                    float* cTile = job.C + (long)i * job.Ldc + j;
-                    if (rows == MicroRows && cols == MicroCols)
-                    {
-                        MicroKernel(aPanel, bPanel, kc, cTile, job.Ldc, load, bias);
-                        continue;
-                    }
-                    // Edge tile: run the same kernel on a padded copy so every element sees the same arithmetic.
-                    new Span<float>(edge, MicroRows * MicroCols).Clear();
-                    float* edgeBias = null;
-                    if (bias != null)
-                    {
-                        new Span<float>(biasCopy, MicroCols).Clear();
-                        new ReadOnlySpan<float>(bias, cols).CopyTo(new Span<float>(biasCopy, cols));
-                        edgeBias = biasCopy;
-                    }
-                    if (load)
-                    {
-                        for (int r = 0; r < rows; r++)
-                        {
-                            new ReadOnlySpan<float>(cTile + (long)r * job.Ldc, cols).CopyTo(new Span<float>(edge + r * MicroCols, cols));
-                        }
-                    }
-                    MicroKernel(aPanel, bPanel, kc, edge, MicroCols, load, edgeBias);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        new ReadOnlySpan<float>(edge + r * MicroCols, cols).CopyTo(new Span<float>(cTile + (long)r * job.Ldc, cols));
-                    }
+                    d[c] = src[c];
+                }
+                for (; c < MicroCols; c++)
+                {
+                    d[c] = 0;
                 }
             }
+            return;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void MicroKernel(float* a, float* b, int kc, float* c, int ldc, bool load, float* bias)
-    {
-        if (Vector256.IsHardwareAccelerated)
+        for (int c = 0; c < MicroCols; c++)
         {
-            MicroKernel256(a, b, kc, c, ldc, load, bias);
-        }
-        else
-        {
-            MicroKernel128(a, b, kc, c, ldc, load, bias);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MulAdd(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> MulAdd(Vector128<float> x, Vector128<float> y, Vector128<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc)
-        : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(acc, x, y)
-        : acc + x * y;
-
-    /// <summary>C[6×16] = (load ? C : 0) + bias + Σ_p a[p]·b[p] with 12 Vector256 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MicroKernel256(float* a, float* b, int kc, float* c, int ldc, bool load, float* bias)
-    {
-        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (load)
-        {
-            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
-            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + 8);
-            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + 8);
-            c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + 8);
-            c40 = Vector256.Load(c + 4 * ldc); c41 = Vector256.Load(c + 4 * ldc + 8);
-            c50 = Vector256.Load(c + 5 * ldc); c51 = Vector256.Load(c + 5 * ldc + 8);
-            if (bias != null)
+            ushort* d = dst + c;
+            if (c < cols)
             {
-                Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
-                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
-                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
-            }
-        }
-        else if (bias != null)
-        {
-            Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
-            c00 = b0; c01 = b1; c10 = b0; c11 = b1; c20 = b0; c21 = b1;
-            c30 = b0; c31 = b1; c40 = b0; c41 = b1; c50 = b0; c51 = b1;
-        }
-        else
-        {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
-        }
-        for (int p = 0; p < kc; p++)
-        {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> av = Vector256.Create(a[0]);
-            c00 = MulAdd(av, b0, c00); c01 = MulAdd(av, b1, c01);
-            av = Vector256.Create(a[1]);
-            c10 = MulAdd(av, b0, c10); c11 = MulAdd(av, b1, c11);
-            av = Vector256.Create(a[2]);
-            c20 = MulAdd(av, b0, c20); c21 = MulAdd(av, b1, c21);
-            av = Vector256.Create(a[3]);
-            c30 = MulAdd(av, b0, c30); c31 = MulAdd(av, b1, c31);
-            av = Vector256.Create(a[4]);
-            c40 = MulAdd(av, b0, c40); c41 = MulAdd(av, b1, c41);
-            av = Vector256.Create(a[5]);
-            c50 = MulAdd(av, b0, c50); c51 = MulAdd(av, b1, c51);
-            a += MicroRows;
-            b += MicroCols;
-        }
-        c00.Store(c); c01.Store(c + 8);
-        c10.Store(c + ldc); c11.Store(c + ldc + 8);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
-        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 8);
-        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 8);
-    }
-
-    /// <summary>The same tile with Vector128 (4 vectors per row); used where Vector256 is not accelerated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MicroKernel128(float* a, float* b, int kc, float* c, int ldc, bool load, float* bias)
-    {
-        const int Vectors = MicroCols / 4;
-        Vector128<float>* acc = stackalloc Vector128<float>[MicroRows * Vectors];
-        for (int r = 0; r < MicroRows; r++)
-        {
-            for (int v = 0; v < Vectors; v++)
-            {
-                Vector128<float> init = load ? Vector128.Load(c + (long)r * ldc + 4 * v) : Vector128<float>.Zero;
-                if (bias != null)
+                ushort* src = job.BHalf + (long)(j0 + c) * job.Ldb + p0;
+                for (int p = 0; p < kc; p++)
                 {
-                    init = load ? init + Vector128.Load(bias + 4 * v) : Vector128.Load(bias + 4 * v);
+                    d[p * MicroCols] = src[p];
                 }
-                acc[r * Vectors + v] = init;
             }
-        }
-        for (int p = 0; p < kc; p++)
-        {
-            Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4), b2 = Vector128.Load(b + 8), b3 = Vector128.Load(b + 12);
-            for (int r = 0; r < MicroRows; r++)
+            else
             {
-                Vector128<float> av = Vector128.Create(a[r]);
-                Vector128<float>* row = acc + r * Vectors;
-                row[0] = MulAdd(av, b0, row[0]);
-                row[1] = MulAdd(av, b1, row[1]);
-                row[2] = MulAdd(av, b2, row[2]);
-                row[3] = MulAdd(av, b3, row[3]);
-            }
-            a += MicroRows;
-            b += MicroCols;
-        }
-        for (int r = 0; r < MicroRows; r++)
-        {
-            for (int v = 0; v < Vectors; v++)
-            {
-                acc[r * Vectors + v].Store(c + (long)r * ldc + 4 * v);
+                for (int p = 0; p < kc; p++)
+                {
+                    d[p * MicroCols] = 0;
+                }
             }
         }
     }
@@ -585,5 +553,14 @@ public sealed class ManagedGemmBackend : IGemmBackend
         public float* PackedB;
         public int MPanels, KSlabs, J0, Nc, NPanels;
         public bool PackA;
+        public GemmIsa Isa;
+        /// <summary>A float32 <see cref="PackedMatrix"/>'s panels (all of n), read in place.</summary>
+        public float* PrePacked;
+        /// <summary>A half-precision <see cref="PackedMatrix"/>'s panels (all of n), widened per chunk.</summary>
+        public ushort* PrePackedHalf;
+        /// <summary>Panels across all of n in the pre-packed layout.</summary>
+        public int PrePackedPanels;
+        /// <summary><see cref="PackWhole"/>'s 16-bit destination.</summary>
+        public ushort* PackedHalfTarget;
     }
 }
