@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace InvarLock.Compute;
@@ -412,7 +411,13 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
             }
             return;
         }
-        // B stored n × k: op(B)[p, j] = B[j, p]; walk each source row contiguously.
+        // B stored n × k: op(B)[p, j] = B[j, p]. A full panel is transposed in 8 × 8 blocks (AVX); otherwise walk
+        // each source row contiguously.
+        if (cols == MicroCols && Avx.IsSupported)
+        {
+            TransposePanel(job.B + (long)j0 * job.Ldb + p0, job.Ldb, kc, dst);
+            return;
+        }
         for (int c = 0; c < MicroCols; c++)
         {
             float* d = dst + c;
@@ -460,7 +465,18 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
             }
             return;
         }
-        // B stored n × k: widen each source row's slab contiguously (vectorised), then scatter it into the panel.
+        // B stored n × k: widen each source row's slab contiguously (vectorised), then transpose (full panels, AVX)
+        // or scatter it into the panel.
+        if (cols == MicroCols && Avx.IsSupported)
+        {
+            float* rows = stackalloc float[MicroCols * KBlock];
+            for (int c = 0; c < MicroCols; c++)
+            {
+                HalfConversions.WidenRun(job.BHalf + (long)(j0 + c) * job.Ldb + p0, rows + c * KBlock, kc, format);
+            }
+            TransposePanel(rows, KBlock, kc, dst);
+            return;
+        }
         float* row = stackalloc float[KBlock];
         for (int c = 0; c < MicroCols; c++)
         {
@@ -481,6 +497,52 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
                 }
             }
         }
+    }
+
+    /// <summary>Writes <c>dst[p·NR + c] = src[c·lds + p]</c> for c &lt; NR, p &lt; kc: a full panel from NR source rows,
+    /// in 8 × 8 AVX transposes (exact copies; the tail of k is copied one value at a time).</summary>
+    private static unsafe void TransposePanel(float* src, long lds, int kc, float* dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            Transpose8x8(src + p, lds, dst + p * MicroCols);
+            Transpose8x8(src + 8 * lds + p, lds, dst + p * MicroCols + 8);
+        }
+        for (; p < kc; p++)
+        {
+            float* d = dst + p * MicroCols;
+            for (int c = 0; c < MicroCols; c++)
+            {
+                d[c] = src[c * lds + p];
+            }
+        }
+    }
+
+    /// <summary>dst[q·NR + r] = src[r·lds + q] for r, q &lt; 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8x8(float* src, long lds, float* dst)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + MicroCols, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * MicroCols, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * MicroCols, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * MicroCols, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * MicroCols, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * MicroCols, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * MicroCols, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>Copies one (k-slab, panel) of a 16-bit op(B) into <see cref="GemmJob.PackedHalfTarget"/> in the packed
