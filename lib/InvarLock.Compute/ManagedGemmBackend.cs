@@ -271,26 +271,6 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>Runs <paramref name="body"/> for indices 0..count−1 on up to <see cref="GemmJob.Workers"/> threads.</summary>
-    private static unsafe void ParallelRun(ref GemmJob job, int count, delegate*<ref GemmJob, int, void> body)
-    {
-        if (job.Workers <= 1 || count <= 1)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                body(ref job, i);
-            }
-            return;
-        }
-        GemmJob copy = job;
-        nint fn = (nint)body;
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = job.Workers }, i =>
-        {
-            GemmJob local = copy;
-            ((delegate*<ref GemmJob, int, void>)fn)(ref local, i);
-        });
-    }
-
     /// <summary>Packs one (k-slab, panel) of op(A) (items below KSlabs·MPanels when A is packed) or of op(B).</summary>
     private static unsafe void PackItem(ref GemmJob job, int item)
     {
