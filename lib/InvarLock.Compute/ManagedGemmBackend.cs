@@ -321,20 +321,48 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
             }
             return;
         }
+        int p8 = 0;
+        if (rows == MicroRows && Avx.IsSupported)
+        {
+            // Full panel: 8 k at a time, six rows transposed into eight groups of MR (AVX, exact copies).
+            float* s0 = job.A + (long)i0 * job.Lda + p0;
+            long lda = job.Lda;
+            for (; p8 + 8 <= kc; p8 += 8)
+            {
+                Vector256<float> r0 = Avx.LoadVector256(s0 + p8), r1 = Avx.LoadVector256(s0 + lda + p8);
+                Vector256<float> r2 = Avx.LoadVector256(s0 + 2 * lda + p8), r3 = Avx.LoadVector256(s0 + 3 * lda + p8);
+                Vector256<float> r4 = Avx.LoadVector256(s0 + 4 * lda + p8), r5 = Avx.LoadVector256(s0 + 5 * lda + p8);
+                Vector256<float> r6 = Vector256<float>.Zero, r7 = Vector256<float>.Zero;
+                Transpose8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                // Each store writes 8 values; the last 2 are overwritten by the next group (the 8th group stores 6).
+                float* d = dst + p8 * MicroRows;
+                Avx.Store(d, r0);
+                Avx.Store(d + MicroRows, r1);
+                Avx.Store(d + 2 * MicroRows, r2);
+                Avx.Store(d + 3 * MicroRows, r3);
+                Avx.Store(d + 4 * MicroRows, r4);
+                Avx.Store(d + 5 * MicroRows, r5);
+                Avx.Store(d + 6 * MicroRows, r6);
+                float* last = d + 7 * MicroRows;
+                Sse.Store(last, r7.GetLower());
+                last[4] = r7.GetElement(4);
+                last[5] = r7.GetElement(5);
+            }
+        }
         for (int r = 0; r < MicroRows; r++)
         {
             float* d = dst + r;
             if (r < rows)
             {
                 float* src = job.A + (long)(i0 + r) * job.Lda + p0;
-                for (int p = 0; p < kc; p++)
+                for (int p = p8; p < kc; p++)
                 {
                     d[p * MicroRows] = src[p];
                 }
             }
             else
             {
-                for (int p = 0; p < kc; p++)
+                for (int p = p8; p < kc; p++)
                 {
                     d[p * MicroRows] = 0f;
                 }
@@ -507,6 +535,22 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
         Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
         Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
         Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        Transpose8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Avx.Store(dst, r0);
+        Avx.Store(dst + MicroCols, r1);
+        Avx.Store(dst + 2 * MicroCols, r2);
+        Avx.Store(dst + 3 * MicroCols, r3);
+        Avx.Store(dst + 4 * MicroCols, r4);
+        Avx.Store(dst + 5 * MicroCols, r5);
+        Avx.Store(dst + 6 * MicroCols, r6);
+        Avx.Store(dst + 7 * MicroCols, r7);
+    }
+
+    /// <summary>Transposes the 8 × 8 matrix whose rows are r0..r7, in place (AVX unpack/shuffle/permute).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
@@ -515,14 +559,14 @@ public sealed partial class ManagedGemmBackend : IGemmBackend
         Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + MicroCols, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * MicroCols, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * MicroCols, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * MicroCols, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * MicroCols, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * MicroCols, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * MicroCols, Avx.Permute2x128(u3, u7, 0x31));
+        r0 = Avx.Permute2x128(u0, u4, 0x20);
+        r1 = Avx.Permute2x128(u1, u5, 0x20);
+        r2 = Avx.Permute2x128(u2, u6, 0x20);
+        r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31);
+        r5 = Avx.Permute2x128(u1, u5, 0x31);
+        r6 = Avx.Permute2x128(u2, u6, 0x31);
+        r7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 
     /// <summary>Copies one (k-slab, panel) of a 16-bit op(B) into <see cref="GemmJob.PackedHalfTarget"/> in the packed
