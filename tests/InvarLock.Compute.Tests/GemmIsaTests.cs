@@ -93,6 +93,38 @@ public class GemmIsaTests
     }
 
     [Fact]
+    public void Multiply_ConcurrentCallers_EachBitIdenticalToSerial()
+    {
+        // Concurrent multi-threaded calls: one holds the worker pool, the others fall back to Parallel.For.
+        const int m = 61, k = 300, n = 130, callers = 6;
+        var backend = new ManagedGemmBackend(GemmIsaSelection.Widest);
+        float[][] a = new float[callers][];
+        float[][] expected = new float[callers][];
+        float[] b = TestData.Random(k * n, seed: 71);
+        for (int t = 0; t < callers; t++)
+        {
+            a[t] = TestData.Random(m * k, seed: 72 + t);
+            expected[t] = new float[m * n];
+            backend.Multiply(false, false, m, n, k, a[t], k, b, n, expected[t], n, [], false, threads: 1);
+        }
+        float[][] actual = new float[callers][];
+        Parallel.For(0, callers, new ParallelOptions { MaxDegreeOfParallelism = callers }, t =>
+        {
+            for (int repeat = 0; repeat < 5; repeat++)
+            {
+                var c = new float[m * n];
+                backend.Multiply(false, false, m, n, k, a[t], k, b, n, c, n, [], false, threads: 3);
+                actual[t] = c;
+                Assert.Equal(expected[t], c);
+            }
+        });
+        for (int t = 0; t < callers; t++)
+        {
+            Assert.Equal(expected[t], actual[t]);
+        }
+    }
+
+    [Fact]
     public void Multiply_AcrossIsas_WithinDocumentedTolerance()
     {
         const int m = 40, k = 700, n = 200;
