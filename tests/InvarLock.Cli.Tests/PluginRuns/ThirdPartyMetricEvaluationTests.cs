@@ -49,7 +49,7 @@ public sealed class ThirdPartyMetricEvaluationTests(SamplePluginFixture sample) 
         JsonObject report = JsonNode.Parse(File.ReadAllText(reportPath))!.AsObject();
         Assert.Equal(MetricName, report["run"]!["primary_metric_kind"]!.GetValue<string>());
         JsonNode plugin = report["plugins"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == MetricName)!;
-        Assert.Equal("metric", plugin["kind"]!.GetValue<string>());
+        Assert.Equal("primary metric", plugin["kind"]!.GetValue<string>());
         Assert.Equal(SamplePluginFixture.WarmPerplexityId, plugin["source"]!.GetValue<string>());
         Assert.Equal(sample.VendorFingerprint, plugin["signer_fingerprint"]!.GetValue<string>());
         // Every window counts len − 1 − min(16, len / 4) predictions: the plugin's loss, not ppl_causal's len − 1.
@@ -92,9 +92,8 @@ public sealed class ThirdPartyMetricEvaluationTests(SamplePluginFixture sample) 
     {
         var install = Install(sample.WarmPerplexitySignedPackage, trustVendor: true);
         Assert.True(install.Exit == 0, install.Out + install.Error);
-        string baseline = CheckpointFactory.CreateTiny(_temp.Path);
 
-        var (exit, _, stderr) = CliRun.Invoke(Environment(false), ["evaluate", "--baseline", baseline, .. Plan, "--out", _temp.Combine("out")]);
+        var (exit, _, stderr) = CliRun.Invoke(Environment(false), ["evaluate", "--demo", .. Plan, "--out", _temp.Combine("out")]);
 
         Assert.Equal(2, exit);
         Assert.Contains("INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS", stderr);
