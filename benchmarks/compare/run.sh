@@ -32,19 +32,8 @@ export NODE_LLAMA_CPP="${NODE_LLAMA_CPP:-$repo/.tools/llama-cpp/node_modules/nod
 [[ -f "$blas_dir/libblas.so.3" ]] || { echo "TORCH_BLAS_DIR=$blas_dir: no libblas.so.3 there (apt-get install libopenblas0-openmp)" >&2; exit 2; }
 [[ -f "$NODE_LLAMA_CPP/package.json" ]] || { echo "NODE_LLAMA_CPP=$NODE_LLAMA_CPP: node-llama-cpp not found (run benchmarks/compare/install-llama-cpp.sh)" >&2; exit 2; }
 
-flags=$(grep -m1 '^flags' /proc/cpuinfo)
-has() { [[ " $flags " == *" $1 "* ]]; }
-if has avx512f; then isa="AVX-512F$(has avx512bw && echo /BW)$(has avx512vl && echo /VL)$(has avx512_vnni && echo /VNNI)$(has avx512_bf16 && echo /BF16)$(has avx512fp16 && echo /FP16) + AVX2 + FMA"
-elif has avx2 && has fma; then isa="AVX2 + FMA (no AVX-512)"
-else isa="below AVX2"; fi
-cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
-  if has avx512f; then OPENBLAS_CORETYPE=SkylakeX
-  elif has avx2 && grep -q -m1 AuthenticAMD /proc/cpuinfo; then OPENBLAS_CORETYPE=Zen
-  else OPENBLAS_CORETYPE=Haswell; fi
-fi
+source "$repo/benchmarks/compare/machine.sh"
 torch_env=(env "LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   dotnet build "$repo/benchmarks/InvarLock.Benchmarks" -c Release -nologo -v q >/dev/null
