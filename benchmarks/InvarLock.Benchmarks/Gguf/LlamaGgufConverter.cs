@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using InvarLock.Compute;
 using InvarLock.Models.Safetensors;
+using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Benchmarks.Gguf;
 
@@ -46,7 +47,8 @@ internal static class LlamaGgufConverter
         {
             Convert(args[0], args[1], type);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or JsonException or KeyNotFoundException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or IOException or JsonException or KeyNotFoundException
+            or UnauthorizedAccessException or InvarLockException)
         {
             Console.Error.WriteLine($"make-gguf: {e.Message}");
             return 2;
