@@ -7,7 +7,7 @@ namespace InvarLock.Benchmarks;
 
 /// <summary><c>--quick [gemm] [gemm-half] [gemm-packed] [gpt2] [gpt2-gemms] [fma-peak] [--threads N] [--lengths 128,512] [--shapes MxKxN,...]</c>: Stopwatch timings (best of
 /// several runs) for a fast report, without BenchmarkDotNet's full statistics. Also dispatches
-/// <c>--quick make-gpt2-small</c> (<see cref="Gpt2SmallCheckpoint"/>), <c>--quick eval</c> (<see cref="CheckpointThroughput"/>)
+/// <c>--quick make-gpt2-small</c> (<see cref="Gpt2SmallCheckpoint"/>), <c>--quick make-gguf</c> (<see cref="Gguf.LlamaGgufConverter"/>), <c>--quick eval</c> (<see cref="CheckpointThroughput"/>)
 /// <c>--quick guard-fraction</c> (<see cref="GuardFraction"/>) and <c>--quick guard-profile</c> (<see cref="GuardProfile"/>).</summary>
 internal static class QuickMeasurement
 {
@@ -17,6 +17,7 @@ internal static class QuickMeasurement
         {
             case "make-gpt2-small": return Gpt2SmallCheckpoint.Run(args[1..]);
             case "make-llama": return LlamaCheckpoint.Run(args[1..]);
+            case "make-gguf": return Gguf.LlamaGgufConverter.Run(args[1..]);
             case "eval": return CheckpointThroughput.Run(args[1..]);
             case "guard-fraction": return GuardFraction.Run(args[1..]);
             case "guard-profile": return GuardProfile.Run(args[1..]);

@@ -6,7 +6,8 @@
 #   env: THREADS="1 2"  SEQ_LENS="128 512"  WINDOWS=8  REPEATS=3  ROUNDS=1  OUT=/tmp/invarlock-compare  SKIP_BUILD=1
 # Each side reports the best of REPEATS timed passes over all windows; ROUNDS repeats the whole grid (on a shared,
 # loaded machine) and the summary keeps each side's best round.
-#        TORCH_BLAS=openmp|pthread|system (default: openmp when installed)
+#        TORCH_BLAS=openmp|pthread|system (default: openmp when installed)  TORCH_BLAS_DIR=folder with libblas.so.3 (overrides)
+#        OPENBLAS_CORETYPE (default chosen from the ISA by benchmarks/compare/machine.sh: SkylakeX, Zen or Haswell)
 # Needs: .NET 10 SDK, /usr/bin/python3 with python3-torch, and for a fair comparison OpenBLAS:
 #   apt-get install -y python3-torch libopenblas0-openmp libopenblas0-pthread
 # Debian's torch calls the system libblas.so.3, and the reference BLAS it gets by default is many times slower.
@@ -27,17 +28,23 @@ python=/usr/bin/python3
 bench="$repo/benchmarks/InvarLock.Benchmarks/bin/Release/net10.0/InvarLock.Benchmarks.dll"
 libdir=/usr/lib/x86_64-linux-gnu
 torch_blas="${TORCH_BLAS:-}"
-if [[ -z "$torch_blas" ]]; then
+source "$repo/benchmarks/compare/machine.sh"
+if [[ -n "${TORCH_BLAS_DIR:-}" ]]; then
+  [[ -f "$TORCH_BLAS_DIR/libblas.so.3" ]] || { echo "TORCH_BLAS_DIR=$TORCH_BLAS_DIR: no libblas.so.3 there" >&2; exit 2; }
+  torch_blas=dir
+elif [[ -z "$torch_blas" ]]; then
   if [[ -f "$libdir/openblas-openmp/libblas.so.3" ]]; then torch_blas=openmp; else torch_blas=system; fi
 fi
-if [[ "$torch_blas" != system ]]; then
+if [[ "$torch_blas" == dir ]]; then
+  torch_env=(env "LD_LIBRARY_PATH=$TORCH_BLAS_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
+elif [[ "$torch_blas" != system ]]; then
   if [[ ! -f "$libdir/openblas-$torch_blas/libblas.so.3" ]]; then
     echo "TORCH_BLAS=$torch_blas: $libdir/openblas-$torch_blas/libblas.so.3 not found (apt-get install libopenblas0-$torch_blas)" >&2
     exit 2
   fi
-  torch_env=(env "LD_LIBRARY_PATH=$libdir/openblas-$torch_blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  torch_env=(env "LD_LIBRARY_PATH=$libdir/openblas-$torch_blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
 else
-  torch_env=(env)
+  torch_env=(env "OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
 fi
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
@@ -48,8 +55,8 @@ if [[ ! -f "$model/model.safetensors" ]]; then
 fi
 mkdir -p "$out"
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "system libblas.so.3: $(readlink -f $libdir/libblas.so.3 2>/dev/null || echo unknown); torch runs with TORCH_BLAS=$torch_blas"
+echo "machine: $cpu, $(nproc) cores; ISA: $isa; load: $(load)"
+echo "system libblas.so.3: $(readlink -f $libdir/libblas.so.3 2>/dev/null || echo unknown); torch runs with TORCH_BLAS=$torch_blas${TORCH_BLAS_DIR:+ ($TORCH_BLAS_DIR)}, OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE"
 
 status=0
 declare -A best_ours best_theirs worst_diff
