@@ -113,7 +113,7 @@ internal static class SandboxedEvaluation
         {
             throw WorkerFailure(result);
         }
-        EvaluationReport report = Validate(bundle.StagingDirectory, request, registry);
+        EvaluationReport report = Validate(bundle.StagingDirectory, request.Profile, [request.BaselinePath, request.SubjectPath], registry);
         int exit = ExitCodes.ForEvaluation(report);
         if (exit != result.ExitCode)
         {
@@ -122,13 +122,18 @@ internal static class SandboxedEvaluation
         return new EvaluationOutcome(report, exit);
     }
 
-    /// <summary>Checks what a worker left in <paramref name="staging"/> (see the type's summary) and returns its report.</summary>
+    /// <summary>Checks what a worker left in <paramref name="staging"/> (see the type's summary) and returns its report.
+    /// A written checkpoint may be at most twice the size of <paramref name="modelFolders"/> plus 64 MiB.</summary>
     /// <exception cref="InvarLockException"><see cref="ErrorCodes.SecurityRefused"/> naming the file and the problem.</exception>
-    public static EvaluationReport Validate(string staging, EvaluationRequest request, PluginRegistry registry)
+    public static EvaluationReport Validate(string staging, string profile, IReadOnlyList<string?> modelFolders, PluginRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(modelFolders);
         ArgumentNullException.ThrowIfNull(registry);
-        long checkpointAllowance = 2 * (InputBytes(request.BaselinePath) + InputBytes(request.SubjectPath)) + (64L << 20);
+        long checkpointAllowance = 64L << 20;
+        foreach (string? folder in modelFolders)
+        {
+            checkpointAllowance += 2 * InputBytes(folder);
+        }
         foreach (FileSystemInfo entry in new DirectoryInfo(staging).EnumerateFileSystemInfos())
         {
             if (!OutputFolder.EntryNames.Contains(entry.Name))
@@ -155,7 +160,7 @@ internal static class SandboxedEvaluation
         {
             throw Refused(manifestPath, "the worker wrote no runtime manifest");
         }
-        ReportVerification verified = ReportVerifier.VerifyOne(reportPath, null, null, request.Profile, registry.GuardPolicies);
+        ReportVerification verified = ReportVerifier.VerifyOne(reportPath, null, null, profile, registry.GuardPolicies);
         if (verified.Status == "malformed" || verified.Report is null)
         {
             string reason = verified.Checks.FirstOrDefault(c => !c.Ok)?.Message ?? "not a valid evaluation report";
