@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
@@ -7,7 +6,7 @@ namespace InvarLock.Cli.Commands;
 
 /// <summary><c>invarlock sandbox-probe</c> (hidden): the worker self-test. Run inside the sandbox (the tests and
 /// docs/security/sandbox.md do it with the evaluation's own bubblewrap arguments), it reports what the worker can reach:
-/// whether a file can be read, whether a TCP connection can be opened, the network interfaces that are up, and the
+/// whether a file can be read, whether a TCP connection can be opened, the network interfaces of its namespace, and the
 /// environment variable names it sees. One JSON object on stdout; always exit 0 (the caller judges).</summary>
 internal static class SandboxProbeCommand
 {
@@ -30,12 +29,9 @@ internal static class SandboxProbeCommand
                 connects[target] = TryConnect(target);
             }
             var interfaces = new JsonArray();
-            foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
+            foreach (string name in InterfaceNames())
             {
-                if (nic.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown)
-                {
-                    interfaces.Add(nic.Name);
-                }
+                interfaces.Add(name);
             }
             var names = new JsonArray();
             foreach (string name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Order(StringComparer.Ordinal))
@@ -47,6 +43,29 @@ internal static class SandboxProbeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The network interfaces of this process's network namespace (<c>/proc/net/dev</c>; a fresh namespace
+    /// has only <c>lo</c>, down).</summary>
+    private static List<string> InterfaceNames()
+    {
+        var names = new List<string>();
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/net/dev"))
+            {
+                int colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    names.Add(line[..colon].Trim());
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            names.Add($"error: {e.GetType().Name}");
+        }
+        return names;
     }
 
     private static string TryRead(string path)

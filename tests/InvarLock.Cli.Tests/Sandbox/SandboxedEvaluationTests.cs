@@ -172,8 +172,10 @@ public sealed class SandboxedEvaluationTests : IDisposable
         Assert.Contains("execution_mode sandbox", hostMode.Message);
 
         string manifest = Path.Combine(staging, "runtime.manifest.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"sha256\": \"", "\"sha256\": \"00", StringComparison.Ordinal));
+        JsonObject manifestNode = JsonNode.Parse(File.ReadAllText(manifest))!.AsObject();
+        manifestNode["report"]!["sha256"] = new string('0', 64);
+        File.WriteAllText(manifest, manifestNode.ToJsonString());
         var tampered = Assert.Throws<InvarLockException>(() => SandboxedEvaluation.Validate(staging, "dev", [baseline], Registry()));
-        Assert.Contains("digest", tampered.Message);
+        Assert.Contains("hashes to", tampered.Message);
     }
 }
