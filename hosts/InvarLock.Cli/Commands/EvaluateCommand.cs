@@ -70,9 +70,6 @@ internal static class EvaluateCommand
             string? baselineDir = parse.GetValue(baseline);
             string? editName = parse.GetValue(edit);
             string? workerStaging = parse.GetValue(sandboxWorker);
-            // Decided before anything is written: a refused mode leaves --out untouched.
-            BubblewrapSandbox? sandbox = workerStaging is null
-                ? SandboxedEvaluation.Choose(parse.GetValue(executionMode), parse.GetValue(profile)!, environment, console.Error) : null;
             if (isDemo && workerStaging is not null)
             {
                 // The parent generated the demo model before starting the worker and bound it read-only.
@@ -123,6 +120,9 @@ internal static class EvaluateCommand
             };
             bool asJson = parse.GetValue(json);
             using X509Certificate2? signer = ReportSigning.LoadSigner(parse.GetValue(signWith), parse.GetValue(signKey), request.Profile, environment);
+            // Decided before the bundle begins: a refused mode leaves --out untouched.
+            BubblewrapSandbox? sandbox = workerStaging is null
+                ? SandboxedEvaluation.Choose(parse.GetValue(executionMode), request.Profile, environment, console.Error) : null;
             using OutputFolder bundle = workerStaging is not null ? OutputFolder.ForWorker(outDir, workerStaging)
                 : OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);
             if (request.EditName is not null)
