@@ -1,20 +1,19 @@
 using System.CommandLine;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace InvarLock.Cli.Commands;
 
 /// <summary><c>invarlock sandbox-probe</c> (hidden): the worker self-test. Run inside the sandbox (the tests and
 /// docs/security/sandbox.md do it with the evaluation's own bubblewrap arguments), it reports what the worker can reach:
-/// whether a file can be read, whether a TCP connection can be opened, the network interfaces of its namespace, and the
+/// whether a file can be read, the network interfaces of its namespace (sockets are tested from outside the tool,
+/// which opens none except through NetworkGate), and the
 /// environment variable names it sees. One JSON object on stdout; always exit 0 (the caller judges).</summary>
 internal static class SandboxProbeCommand
 {
     public static Command Create(CliConsole console)
     {
         Option<string[]> read = new("--read") { Description = "Try to read this file (repeatable)" };
-        Option<string[]> connect = new("--connect") { Description = "Try to open a TCP connection to HOST:PORT (repeatable)" };
-        var command = new Command("sandbox-probe", "Report what this process can reach (the sandbox self-test)") { read, connect };
+        var command = new Command("sandbox-probe", "Report what this process can reach (the sandbox self-test)") { read };
         command.Hidden = true;
         command.SetAction(parse =>
         {
@@ -22,11 +21,6 @@ internal static class SandboxProbeCommand
             foreach (string path in parse.GetValue(read) ?? [])
             {
                 reads[path] = TryRead(path);
-            }
-            var connects = new JsonObject();
-            foreach (string target in parse.GetValue(connect) ?? [])
-            {
-                connects[target] = TryConnect(target);
             }
             var interfaces = new JsonArray();
             foreach (string name in InterfaceNames())
@@ -38,7 +32,7 @@ internal static class SandboxProbeCommand
             {
                 names.Add(name);
             }
-            console.Out.WriteLine(new JsonObject { ["read"] = reads, ["connect"] = connects, ["interfaces"] = interfaces, ["environment"] = names }
+            console.Out.WriteLine(new JsonObject { ["read"] = reads, ["interfaces"] = interfaces, ["environment"] = names }
                 .ToJsonString());
             return 0;
         });
@@ -77,26 +71,6 @@ internal static class SandboxProbeCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return $"error: {e.GetType().Name}";
-        }
-    }
-
-    private static string TryConnect(string target)
-    {
-        int colon = target.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(target[(colon + 1)..], out int port))
-        {
-            return "error: expected HOST:PORT";
-        }
-        try
-        {
-            using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            client.ConnectAsync(target[..colon], port, timeout.Token).AsTask().GetAwaiter().GetResult();
-            return "ok: connected";
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException or IOException)
-        {
-            return $"error: {(e is SocketException s ? s.SocketErrorCode.ToString() : e.GetType().Name)}";
         }
     }
 }
