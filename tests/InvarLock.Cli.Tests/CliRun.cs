@@ -7,8 +7,10 @@ internal static class CliRun
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = CliApp.Run(args, new CliConsole(stdout, stderr, Interactive: false),
-            environment ?? new Dictionary<string, string?>());
+        // Runs stay in this process unless a test asks for the sandbox (--execution-mode sandbox, or this variable).
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>(), StringComparer.Ordinal);
+        variables.TryAdd("INVARLOCK_EXECUTION_MODE", "host");
+        int exit = CliApp.Run(args, new CliConsole(stdout, stderr, Interactive: false), variables);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -45,6 +45,8 @@ internal sealed record EvaluationRun
     public required int Threads { get; init; }
     /// <summary>Compute backend description (name and instruction sets).</summary>
     public required string ComputeBackend { get; init; }
+    /// <summary>Where the run's work on model and data files ran: <c>host</c> or <c>sandbox</c>.</summary>
+    public string ExecutionMode { get; init; } = "host";
     /// <summary>The baseline report the baseline windows and losses were reused from, if any.</summary>
     public string? BaselineReportPath { get; init; }
     /// <summary>Warnings the runner raised (pairing in dev, etc.).</summary>

@@ -91,6 +91,7 @@ internal sealed class EvaluationRunner(PluginRegistry registry, RuntimeFacts run
                 GuardOverhead = scores.Overhead,
                 Threads = runtime.Threads,
                 ComputeBackend = runtime.ComputeBackend,
+                ExecutionMode = runtime.ExecutionMode,
                 Warnings = context.Warnings,
                 BaselineReportPath = request.BaselineReport?.Path,
             };

@@ -7,7 +7,7 @@ namespace InvarLock.Core.Pipeline;
 /// (<c>HF_HUB_CACHE</c>, else <c>HF_HOME/hub</c>, else <c>~/.cache/huggingface/hub</c>), laid out as
 /// <c>models--org--name/snapshots/&lt;commit&gt;/</c> with <c>refs/&lt;branch&gt;</c> files naming commits. Nothing is
 /// downloaded.</summary>
-internal static partial class HubCache
+public static partial class HubCache
 {
     /// <summary>The revision used when a reference names none.</summary>
     public const string DefaultRevision = "main";
@@ -50,7 +50,7 @@ internal static partial class HubCache
     }
 
     /// <summary>The cache roots in the order the hub client uses them (only the first that is set applies, as there).</summary>
-    internal static IReadOnlyList<string> Roots(Func<string, string?> environment)
+    public static IReadOnlyList<string> Roots(Func<string, string?> environment)
     {
         if (environment("HF_HUB_CACHE") is { Length: > 0 } hubCache)
         {

@@ -88,7 +88,8 @@ internal static class ReportBuilder
         Environment.ProcessorCount,
         InstructionSets(),
         run.Threads,
-        run.ComputeBackend);
+        run.ComputeBackend,
+        run.ExecutionMode);
 
     private static List<string> InstructionSets()
     {

@@ -49,7 +49,7 @@ public static class ReportWriter
             when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             new ManifestFile(ReportFileName, reportSha256),
             new ManifestConfig(configPath, configSha, configPath is null ? "none" : "file"),
-            "host",
+            report.Runtime.ExecutionMode,
             new ManifestTool(report.Tool.Name, report.Tool.Version),
             new ManifestRuntime(RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription,
                 RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(), report.Runtime.ComputeBackend),

@@ -6,7 +6,7 @@ namespace InvarLock.Core.Reporting;
 /// <param name="GeneratedAtUtc">When the manifest was written (ISO 8601, UTC).</param>
 /// <param name="Report">The report file and its SHA-256.</param>
 /// <param name="Config">The config/preset file and its SHA-256 (both null when none was used).</param>
-/// <param name="ExecutionMode"><c>host</c> (the only mode for now).</param>
+/// <param name="ExecutionMode"><c>host</c> or <c>sandbox</c>: where the work on model and data files ran (the report's <c>runtime.execution_mode</c>).</param>
 /// <param name="Tool">Tool name and version.</param>
 /// <param name="Runtime">.NET runtime and OS.</param>
 /// <param name="Security">The security flags in force.</param>

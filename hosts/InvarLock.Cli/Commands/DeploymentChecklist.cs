@@ -124,19 +124,10 @@ internal static class DeploymentChecklist
 
     private static Check Sandbox(IReadOnlyDictionary<string, string?> env)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return new Check(CheckIds.ChecklistSandbox, "warn", "the bubblewrap sandbox is Linux-only; model parsing runs in host mode here");
-        }
-        string path = env.TryGetValue("PATH", out string? p) && p is not null ? p : "/usr/bin:/bin";
-        foreach (string dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, "bwrap");
-            if (File.Exists(candidate))
-            {
-                return new Check(CheckIds.ChecklistSandbox, "pass", $"bubblewrap available ({candidate}); runtime.manifest.json records the execution mode of each run");
-            }
-        }
-        return new Check(CheckIds.ChecklistSandbox, "warn", "bubblewrap (bwrap) not found on PATH: install it (Debian: bubblewrap); runs are in host mode without it");
+        // The same probe evaluate uses to pick its default mode (docs/security/sandbox.md).
+        InvarLock.Cli.Sandbox.BubblewrapSandbox? sandbox = InvarLock.Cli.Sandbox.BubblewrapSandbox.Probe(env, out string? problem);
+        return sandbox is not null
+            ? new Check(CheckIds.ChecklistSandbox, "pass", $"bubblewrap sandbox usable ({sandbox.Executable}); runtime.manifest.json records the execution mode of each run")
+            : new Check(CheckIds.ChecklistSandbox, "warn", $"{problem}: evaluate falls back to host mode (the release profile refuses it)");
     }
 }

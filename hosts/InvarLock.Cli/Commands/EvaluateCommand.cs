@@ -1,3 +1,4 @@
+using InvarLock.Cli.Sandbox;
 using InvarLock.Models.Generation;
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
@@ -54,11 +55,16 @@ internal static class EvaluateCommand
                 "), quantize it with quant_rtn and evaluate it on synthetic text",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        Option<string?> executionMode = new("--execution-mode")
+        {
+            Description = "Where model and data files are parsed: sandbox (a bubblewrap worker without network; the default where bubblewrap works) or host",
+        };
+        Option<string?> sandboxWorker = new(SandboxedEvaluation.WorkerOption) { Hidden = true };
 
         var command = new Command("evaluate", "Evaluate a subject checkpoint against its baseline and write evaluation.report.json")
         {
             baseline, baselineReport, subject, edit, editParam, dataset, datasetPath, seqLen, stride, previewN, finalN, seed, tier, profile, preset,
-            policy, metric, adapter, output, json, signWith, signKey, demo,
+            policy, metric, adapter, output, json, signWith, signKey, demo, executionMode, sandboxWorker,
         };
         command.SetAction(parse =>
         {
@@ -67,7 +73,14 @@ internal static class EvaluateCommand
             string outDir = Path.GetFullPath(parse.GetValue(output)!.FullName);
             string? baselineDir = parse.GetValue(baseline);
             string? editName = parse.GetValue(edit);
-            if (isDemo)
+            string? workerStaging = parse.GetValue(sandboxWorker);
+            if (isDemo && workerStaging is not null)
+            {
+                // The parent generated the demo model before starting the worker and bound it read-only.
+                baselineDir = Path.Combine(outDir, "demo-model");
+                editName ??= "quant_rtn";
+            }
+            else if (isDemo)
             {
                 if (baselineDir is not null || parse.GetValue(subject) is not null)
                 {
@@ -112,7 +125,11 @@ internal static class EvaluateCommand
             };
             bool asJson = parse.GetValue(json);
             using X509Certificate2? signer = ReportSigning.LoadSigner(parse.GetValue(signWith), parse.GetValue(signKey), request.Profile, environment);
-            using OutputFolder bundle = OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);
+            // Decided before the bundle begins: a refused mode leaves --out untouched.
+            BubblewrapSandbox? sandbox = workerStaging is null
+                ? SandboxedEvaluation.Choose(parse.GetValue(executionMode), request.Profile, environment, console.Error) : null;
+            using OutputFolder bundle = workerStaging is not null ? OutputFolder.ForWorker(outDir, workerStaging)
+                : OutputFolder.Begin(outDir, [isDemo ? null : request.BaselinePath, request.SubjectPath], reuse?.Path);
             if (request.EditName is not null)
             {
                 // The graded edit (plus any guard repair) is written into the bundle: the verdict is about that checkpoint.
@@ -122,13 +139,27 @@ internal static class EvaluateCommand
                         bundle.FinalPath(OutputFolder.SubjectCheckpointName)),
                 };
             }
+            CancellationToken cancel = services.GetRequiredService<CliCancellation>().Token;
+            if (sandbox is not null)
+            {
+                // The worker parses and computes; this process validates what it staged, then signs and commits.
+                EvaluationOutcome sandboxed = SandboxedEvaluation.Run(sandbox, parse, request, bundle, environment,
+                    services.GetRequiredService<PluginRegistry>(), cancel);
+                return EvaluationOutput.Write(sandboxed, bundle, console, asJson, request.PresetPath, environment, signer, staged: true);
+            }
             // Third-party plugins join the registry only when enabled, signed, trusted and untampered.
             using PluginHost plugins = PluginHost.LoadEnabledPlugins(services.GetRequiredService<PluginRegistry>(), environment);
-            var evaluator = services.GetRequiredService<Evaluator>();
-            CancellationToken cancel = services.GetRequiredService<CliCancellation>().Token;
-            EvaluationOutcome outcome = ProgressDisplay.Run(console, quiet: asJson,
+            RuntimeFacts runtime = services.GetRequiredService<RuntimeFacts>();
+            var evaluator = workerStaging is null ? services.GetRequiredService<Evaluator>()
+                : new Evaluator(services.GetRequiredService<PluginRegistry>(), runtime with { ExecutionMode = ExecutionModes.Sandbox });
+            EvaluationOutcome outcome = ProgressDisplay.Run(console, quiet: asJson || workerStaging is not null,
                 observer => evaluator.Evaluate(request, new CancellingObserver(observer, cancel), cancel));
             cancel.ThrowIfCancellationRequested();
+            if (workerStaging is not null)
+            {
+                EvaluationOutput.WriteFiles(outcome.Report, bundle.StagingDirectory, request.PresetPath, environment);
+                return outcome.ExitCode;
+            }
             return EvaluationOutput.Write(outcome, bundle, console, asJson, request.PresetPath, environment, signer);
         });
         return command;

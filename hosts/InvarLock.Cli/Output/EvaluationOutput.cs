@@ -15,15 +15,15 @@ namespace InvarLock.Cli;
 internal static class EvaluationOutput
 {
     public static int Write(EvaluationOutcome outcome, OutputFolder bundle, CliConsole console, bool asJson, string? configPath,
-        IReadOnlyDictionary<string, string?> environment, X509Certificate2? signer = null)
+        IReadOnlyDictionary<string, string?> environment, X509Certificate2? signer = null, bool staged = false)
     {
         EvaluationReport report = outcome.Report;
-        // Every file goes into the staging folder; Commit moves the finished bundle into --out (report last).
-        ReportWriter.Write(report, bundle.StagingDirectory, new ReportWriteOptions(
-            ConfigPath: configPath,
-            AllowNetwork: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_NETWORK"),
-            AllowRemoteCode: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
-            AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
+        // Every file goes into the staging folder (a sandboxed worker already wrote them there, and they were validated);
+        // Commit moves the finished bundle into --out (report last).
+        if (!staged)
+        {
+            WriteFiles(report, bundle.StagingDirectory, configPath, environment);
+        }
         ReportSignerIdentity? signedBy = signer is null ? null : SignStagedReport(bundle, signer);
         bundle.Commit();
         string reportPath = bundle.FinalPath(ReportWriter.ReportFileName);
@@ -100,6 +100,14 @@ internal static class EvaluationOutput
         }
         return exit;
     }
+
+    /// <summary>Writes the report, its Markdown summary and the runtime manifest into <paramref name="staging"/>.</summary>
+    public static void WriteFiles(EvaluationReport report, string staging, string? configPath, IReadOnlyDictionary<string, string?> environment) =>
+        ReportWriter.Write(report, staging, new ReportWriteOptions(
+            ConfigPath: configPath,
+            AllowNetwork: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_NETWORK"),
+            AllowRemoteCode: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_REMOTE_CODE"),
+            AllowThirdPartyPlugins: EnvironmentFlags.IsSet(environment, "INVARLOCK_ALLOW_THIRD_PARTY_PLUGINS")));
 
     /// <summary>Writes the detached signature of the staged report beside it (committed with the bundle).</summary>
     private static ReportSignerIdentity SignStagedReport(OutputFolder bundle, X509Certificate2 signer)

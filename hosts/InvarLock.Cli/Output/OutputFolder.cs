@@ -21,6 +21,7 @@ internal sealed class OutputFolder : IDisposable
     public const string SubjectCheckpointName = "invarlock-subject";
 
     private bool _committed;
+    private bool _worker;
 
     private OutputFolder(string directory, string staging)
     {
@@ -109,9 +110,20 @@ internal sealed class OutputFolder : IDisposable
         return new OutputFolder(full, staging);
     }
 
+    /// <summary>The bundle of a sandboxed worker (docs/security/sandbox.md): it writes into <paramref name="staging"/>,
+    /// the folder its parent created and bound writable, and leaves it there for the parent to validate and commit
+    /// (<see cref="Commit"/> and <see cref="Dispose"/> do nothing). <paramref name="directory"/> is the parent's
+    /// <c>--out</c>, for the final paths the report names.</summary>
+    public static OutputFolder ForWorker(string directory, string staging) =>
+        new(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(staging)) { _worker = true, _committed = true };
+
     /// <summary>Moves the staged entries into <c>--out</c> (report last) and removes the staging folder.</summary>
     public void Commit()
     {
+        if (_worker)
+        {
+            return;
+        }
         try
         {
             foreach (string name in EntryNames)
