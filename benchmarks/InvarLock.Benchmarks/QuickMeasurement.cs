@@ -5,7 +5,7 @@ using InvarLock.Compute;
 
 namespace InvarLock.Benchmarks;
 
-/// <summary><c>--quick [gemm] [gemm-half] [gpt2] [gpt2-gemms] [fma-peak] [--threads N] [--lengths 128,512] [--shapes MxKxN,...]</c>: Stopwatch timings (best of
+/// <summary><c>--quick [gemm] [gemm-half] [gemm-packed] [gpt2] [gpt2-gemms] [fma-peak] [--threads N] [--lengths 128,512] [--shapes MxKxN,...]</c>: Stopwatch timings (best of
 /// several runs) for a fast report, without BenchmarkDotNet's full statistics. Also dispatches
 /// <c>--quick make-gpt2-small</c> (<see cref="Gpt2SmallCheckpoint"/>), <c>--quick eval</c> (<see cref="CheckpointThroughput"/>)
 /// <c>--quick guard-fraction</c> (<see cref="GuardFraction"/>) and <c>--quick guard-profile</c> (<see cref="GuardProfile"/>).</summary>
@@ -80,6 +80,14 @@ internal static class QuickMeasurement
                 }
             }
         }
+        if (what.Contains("gemm-packed"))
+        {
+            foreach (var (m, k, n) in shapes)
+            {
+                MeasurePackedGemm(m, k, n, null, threads);
+                MeasurePackedGemm(m, k, n, HalfFormat.BFloat16, threads);
+            }
+        }
         if (what.Contains("gpt2-gemms"))
         {
             foreach (int length in lengths)
@@ -151,6 +159,39 @@ internal static class QuickMeasurement
         double best = Best(Once, minRuns: 5, minSeconds: 1.0);
         double gflops = 2.0 * m * k * n / best / 1e9;
         Console.WriteLine($"gemm {m}x{k}x{n}{(transposeB ? " (B^T)" : "")} B={format}: {best * 1e3:F2} ms, {gflops:F1} GFLOP/s");
+    }
+
+    /// <summary>A·Bᵀ with an <c>nn.Linear</c>-layout B (float32, or BF16 when <paramref name="format"/> is set), unpacked
+    /// against packed once with <see cref="PackedMatrix"/> (BF16 kept 16-bit), as the LM head runs per window.</summary>
+    private static void MeasurePackedGemm(int m, int k, int n, HalfFormat? format, int threads)
+    {
+        var rng = new Random(1);
+        float[] a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] wide = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextDouble()).ToArray();
+        float[] c = new float[m * n];
+        var bits = new ushort[wide.Length];
+        Action unpacked;
+        PackedMatrix packed;
+        var pack = Stopwatch.StartNew();
+        if (format is { } f)
+        {
+            HalfConversions.Narrow(wide, f, bits);
+            pack.Restart();
+            packed = PackedMatrix.Pack(bits, f, transposeB: true, k, n, threads: threads);
+            unpacked = () => Gemm.MatMulTransposeB(a, bits, f, c, m, k, n, threads: threads);
+        }
+        else
+        {
+            pack.Restart();
+            packed = PackedMatrix.Pack(wide, transposeB: true, k, n, threads: threads);
+            unpacked = () => Gemm.MatMulTransposeB(a, wide, c, m, k, n, threads: threads);
+        }
+        double packSeconds = pack.Elapsed.TotalSeconds;
+        double flops = 2.0 * m * k * n;
+        double plain = Best(unpacked, minRuns: 5, minSeconds: 1.0);
+        double once = Best(() => Gemm.MatMul(a, packed, c, m, threads: threads), minRuns: 5, minSeconds: 1.0);
+        Console.WriteLine($"gemm {m}x{k}x{n} (B^T) B={(format?.ToString() ?? "Float32")}: unpacked {plain * 1e3:F2} ms ({flops / plain / 1e9:F1} GFLOP/s), "
+            + $"packed {once * 1e3:F2} ms ({flops / once / 1e9:F1} GFLOP/s); pack once {packSeconds * 1e3:F1} ms, {packed.ByteCount / 1048576.0:F1} MiB");
     }
 
     private static void MeasureGpt2(int length, int threads)

@@ -7,13 +7,15 @@ namespace InvarLock.Compute;
 /// <summary>Process-wide compute settings: the GEMM backend and the default thread count.</summary>
 public static class ComputeEnvironment
 {
-    private static IGemmBackend s_backend = ManagedGemmBackend.Instance;
+    private static IGemmBackend? s_backend;
     private static int s_threads = Environment.ProcessorCount;
 
-    /// <summary>The GEMM engine <see cref="Gemm"/> uses. Defaults to <see cref="ManagedGemmBackend"/>.</summary>
+    /// <summary>The GEMM engine <see cref="Gemm"/> uses. Defaults to <see cref="ManagedGemmBackend.Instance"/>.</summary>
+    /// <exception cref="Sdk.Errors.InvarLockException">On first use of the default, when <c>INVARLOCK_ISA</c> is unknown
+    /// or names an instruction set this CPU cannot run (a usage error, exit code 2).</exception>
     public static IGemmBackend Backend
     {
-        get => Volatile.Read(ref s_backend);
+        get => Volatile.Read(ref s_backend) ?? ManagedGemmBackend.Instance;
         set => Volatile.Write(ref s_backend, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
@@ -69,7 +71,13 @@ public static class ComputeEnvironment
         }
     }
 
-    /// <summary>What is in use, for reports and logs.</summary>
-    public static ComputeDescription Describe() =>
-        new(Backend.Name, InstructionSets, ManagedGemmBackend.KernelName, Threads, Environment.ProcessorCount);
+    /// <summary>What is in use, for reports and logs: the kernel names the chosen <see cref="GemmIsa"/>
+    /// (for example <c>avx512-fma</c>, <c>avx2-fma</c> or <c>portable-vector128-fma</c>).</summary>
+    /// <exception cref="Sdk.Errors.InvarLockException">When <c>INVARLOCK_ISA</c> is unknown or cannot run here (exit code 2).</exception>
+    public static ComputeDescription Describe()
+    {
+        IGemmBackend backend = Backend;
+        string kernel = backend is ManagedGemmBackend managed ? managed.KernelName : backend.Name;
+        return new(backend.Name, InstructionSets, kernel, Threads, Environment.ProcessorCount);
+    }
 }

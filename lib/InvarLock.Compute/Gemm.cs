@@ -41,4 +41,23 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<ushort> b, HalfFormat bFormat, int ldb, Span<float> c, int ldc,
         ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
         ComputeEnvironment.Backend.Multiply(transposeA, transposeB, m, n, k, a, lda, b, bFormat, ldb, c, ldc, bias, accumulate, threads);
+
+    /// <summary><c>C[m,n] = A[m,k]·op(B)</c> with B packed once (<see cref="PackedMatrix"/>; <c>k = b.K</c>, <c>n = b.N</c>),
+    /// plus optional bias and accumulation; bit-identical to the unpacked call on the matrix it was packed from.</summary>
+    /// <remarks>Always runs on the managed kernels (the packed layout is theirs): <see cref="ComputeEnvironment.Backend"/>
+    /// when it is a <see cref="ManagedGemmBackend"/>, else <see cref="ManagedGemmBackend.Instance"/>.</remarks>
+    public static void MatMul(ReadOnlySpan<float> a, PackedMatrix b, Span<float> c, int m,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        Managed.Multiply(false, m, a, Math.Max(b.K, 1), b, c, Math.Max(b.N, 1), bias, accumulate, threads);
+    }
+
+    /// <summary>The general form with a packed B, explicit op(A) and strides; see
+    /// <see cref="ManagedGemmBackend.Multiply(bool, int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int, ReadOnlySpan{float}, bool, int)"/>.</summary>
+    public static void Multiply(bool transposeA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias = default, bool accumulate = false, int threads = 0) =>
+        Managed.Multiply(transposeA, m, a, lda, b, c, ldc, bias, accumulate, threads);
+
+    private static ManagedGemmBackend Managed => ComputeEnvironment.Backend as ManagedGemmBackend ?? ManagedGemmBackend.Instance;
 }

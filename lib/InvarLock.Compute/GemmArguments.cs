@@ -22,7 +22,21 @@ internal static class GemmArguments
         }
     }
 
-    private static void CheckMatrix(string name, int rows, int cols, int length, int ld)
+    /// <summary>The checks for a product with a packed B (<paramref name="k"/> × <paramref name="n"/> fixed by the pack).</summary>
+    internal static void ValidatePacked(bool transposeA, int m, int n, int k, int aLength, int lda, int cLength, int ldc, int biasLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        (int aRows, int aCols) = transposeA ? (k, m) : (m, k);
+        CheckMatrix("A", aRows, aCols, aLength, lda);
+        CheckMatrix("C", m, n, cLength, ldc);
+        if (biasLength != 0 && biasLength != n)
+        {
+            throw new ArgumentException($"bias has {biasLength} values, expected 0 or {n}", "bias");
+        }
+    }
+
+    /// <summary>Checks one stored operand's stride and buffer length.</summary>
+    internal static void CheckMatrix(string name, int rows, int cols, int length, int ld)
     {
         if (ld < Math.Max(cols, 1))
         {

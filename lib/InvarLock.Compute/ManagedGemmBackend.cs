@@ -1,13 +1,12 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace InvarLock.Compute;
 
-/// <summary>The always-available GEMM: cache-blocked, packed, multi-threaded, with a 6×16 SIMD micro-kernel
-/// (Vector256 + FMA where present, Vector128 otherwise).</summary>
+/// <summary>The always-available GEMM: cache-blocked, packed, multi-threaded, with SIMD micro-kernels for the
+/// widest vectors the CPU has (<see cref="GemmIsa"/>: Vector512 6×32, Vector256 6×16 or portable Vector128 6×16).</summary>
 /// <remarks>
 /// <para>Blocking follows the Goto/BLIS scheme: op(A) is packed into panels of <see cref="MicroRows"/> rows and op(B)
 /// into panels of <see cref="MicroCols"/> columns (zero-padded), in slabs of <see cref="KBlock"/> inner indices. One
@@ -18,9 +17,12 @@ namespace InvarLock.Compute;
 /// of B exists beyond the packed chunk, and the arithmetic is the float32 path's.</para>
 /// <para>Determinism: every output element is produced by one micro-kernel call per k-slab, slabs run in increasing k
 /// order, and inside a slab the products are added in increasing k order with one fused multiply-add each. Tile sizes do
-/// not depend on the thread count, so results are bit-identical for any <c>threads</c>.</para>
+/// not depend on the thread count, so results are bit-identical for any <c>threads</c>. Every <see cref="GemmIsa"/> follows
+/// the same order with fused multiply-adds, so results are also bit-identical across instruction sets.</para>
+/// <para>A weight multiplied many times can be packed once (<see cref="PackedMatrix"/>) and passed to
+/// <see cref="Multiply(bool, int, ReadOnlySpan{float}, int, PackedMatrix, Span{float}, int, ReadOnlySpan{float}, bool, int)"/>.</para>
 /// </remarks>
-public sealed class ManagedGemmBackend : IGemmBackend
+public sealed partial class ManagedGemmBackend : IGemmBackend
 {
     /// <summary>Rows of the micro-kernel's output tile.</summary>
     public const int MicroRows = 6;
@@ -38,17 +40,30 @@ public sealed class ManagedGemmBackend : IGemmBackend
     /// <summary>Below this many multiply-adds a call runs on the calling thread only.</summary>
     private const long SerialWork = 1L << 18;
 
-    /// <summary>The shared instance.</summary>
-    public static ManagedGemmBackend Instance { get; } = new();
+    private static readonly Lazy<ManagedGemmBackend> s_instance = new(() => new ManagedGemmBackend(GemmIsaSelection.FromEnvironment()));
+
+    /// <summary>Creates a backend running the <paramref name="isa"/> kernels (tests force each one; the caller checks
+    /// that the CPU can run it, or accepts emulated vectors).</summary>
+    internal ManagedGemmBackend(GemmIsa isa) => Isa = isa;
+
+    /// <summary>The shared instance, using the widest instruction set the CPU reports or the <c>INVARLOCK_ISA</c> override.</summary>
+    /// <exception cref="Sdk.Errors.InvarLockException">On first use, when <c>INVARLOCK_ISA</c> is not <c>avx512</c>,
+    /// <c>avx2</c> or <c>portable</c>, or names one this CPU cannot run (a usage error, exit code 2).</exception>
+    public static ManagedGemmBackend Instance => s_instance.Value;
+
+    /// <summary>The instruction set this backend's micro-kernels use.</summary>
+    public GemmIsa Isa { get; }
 
     /// <inheritdoc />
     public string Name => "managed-simd";
 
-    /// <summary>The micro-kernel variant in use: <c>avx2-fma</c>, <c>vector256</c>, <c>neon-fma</c>, <c>vector128-fma</c> or <c>vector128</c>.</summary>
-    public static string KernelName =>
-        Vector256.IsHardwareAccelerated ? (Fma.IsSupported ? "avx2-fma" : "vector256")
-        : AdvSimd.IsSupported ? "neon-fma"
-        : Fma.IsSupported ? "vector128-fma" : "vector128";
+    /// <summary>The micro-kernel family, for reports: <c>avx512-fma</c>, <c>avx2-fma</c> or <c>portable-vector128-fma</c>.</summary>
+    public string KernelName => Isa switch
+    {
+        GemmIsa.Avx512 => "avx512-fma",
+        GemmIsa.Avx2 => "avx2-fma",
+        _ => "portable-vector128-fma",
+    };
 
     /// <inheritdoc />
     public unsafe void Multiply(bool transposeA, bool transposeB, int m, int n, int k,
@@ -75,7 +90,7 @@ public sealed class ManagedGemmBackend : IGemmBackend
                 A = pa, Lda = lda, TransposeA = transposeA,
                 B = pb, Ldb = ldb, TransposeB = transposeB,
                 C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
-                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers, Isa = Isa,
             };
             Run(ref job);
         }
@@ -113,9 +128,85 @@ public sealed class ManagedGemmBackend : IGemmBackend
                 A = pa, Lda = lda, TransposeA = transposeA,
                 BHalf = pb, BFormat = bFormat, Ldb = ldb, TransposeB = transposeB,
                 C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
-                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers, Isa = Isa,
             };
             Run(ref job);
+        }
+    }
+
+    /// <summary>Computes <c>C[m, n] = (accumulate ? C : 0) + bias[n] + op(A)·B</c> for a B packed once by
+    /// <see cref="PackedMatrix"/> (<c>k = b.K</c>, <c>n = b.N</c>).</summary>
+    /// <remarks>Bit-identical to the unpacked call on the matrix <paramref name="b"/> was packed from: the packed panels
+    /// are the ones that call would build. A float32 (or widened) pack is read in place, so no B packing happens
+    /// per call; a half-precision pack is widened one contiguous panel at a time.</remarks>
+    /// <param name="transposeA">True when A is stored <c>k × m</c>.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="a">A's storage.</param>
+    /// <param name="lda">Row stride of A's storage.</param>
+    /// <param name="b">The packed B.</param>
+    /// <param name="c">C's storage.</param>
+    /// <param name="ldc">Row stride of C (≥ <c>b.N</c>).</param>
+    /// <param name="bias">Empty, or <c>b.N</c> values added to every row of C.</param>
+    /// <param name="accumulate">True to add to C's current content.</param>
+    /// <param name="threads">Worker threads; 0 means <see cref="ComputeEnvironment.Threads"/>.</param>
+    public unsafe void Multiply(bool transposeA, int m, ReadOnlySpan<float> a, int lda, PackedMatrix b, Span<float> c, int ldc,
+        ReadOnlySpan<float> bias, bool accumulate, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        int n = b.N, k = b.K;
+        GemmArguments.ValidatePacked(transposeA, m, n, k, a.Length, lda, c.Length, ldc, bias.Length);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        int workers = ComputeEnvironment.ResolveThreads(threads);
+        if ((long)m * n * k < SerialWork)
+        {
+            workers = 1;
+        }
+        fixed (float* pa = a)
+        fixed (float* pc = c)
+        fixed (float* pbias = bias)
+        fixed (float* pf = b.Floats)
+        fixed (ushort* ph = b.Halves)
+        {
+            var job = new GemmJob
+            {
+                A = pa, Lda = lda, TransposeA = transposeA,
+                PrePacked = pf, PrePackedHalf = ph, BFormat = b.Format ?? HalfFormat.Float16, PrePackedPanels = b.Panels,
+                C = pc, Ldc = ldc, Bias = bias.IsEmpty ? null : pbias,
+                M = m, N = n, K = k, Accumulate = accumulate, Workers = workers, Isa = Isa,
+            };
+            Run(ref job);
+        }
+    }
+
+    /// <summary>Packs all of op(B) (<paramref name="n"/> columns, zero-padded to whole panels) into
+    /// <paramref name="floats"/> (widened) or <paramref name="halves"/> (bit patterns copied), in the layout
+    /// <see cref="Run"/> reads: slab-major, slab s at <c>p0·panels·NR</c>, panel q at <c>q·NR·kc</c> within it.</summary>
+    internal static unsafe void PackWhole(bool transposeB, int n, int k, float* b, ushort* bHalf, HalfFormat format, int ldb,
+        float* floats, ushort* halves, int threads)
+    {
+        var job = new GemmJob
+        {
+            B = b, BHalf = bHalf, BFormat = format, Ldb = ldb, TransposeB = transposeB,
+            N = n, K = k, Nc = n, J0 = 0, NPanels = (n + MicroCols - 1) / MicroCols, KSlabs = (k + KBlock - 1) / KBlock,
+            PackedB = floats, PackedHalfTarget = halves,
+            Workers = (long)n * k < SerialWork ? 1 : ComputeEnvironment.ResolveThreads(threads),
+        };
+        ParallelRun(ref job, job.KSlabs * job.NPanels, &PackWholeItem);
+    }
+
+    private static unsafe void PackWholeItem(ref GemmJob job, int item)
+    {
+        int slab = item / job.NPanels, panel = item % job.NPanels;
+        if (job.PackedHalfTarget != null)
+        {
+            CopyHalfBPanel(ref job, slab, panel);
+        }
+        else
+        {
+            PackBPanel(ref job, slab, panel);
         }
     }
 
@@ -141,18 +232,20 @@ public sealed class ManagedGemmBackend : IGemmBackend
         }
         job.MPanels = (m + MicroRows - 1) / MicroRows;
         job.KSlabs = (k + KBlock - 1) / KBlock;
-        // Columns packed at once: a multiple of NTask whose packed panel (all of k) stays within PackedBLimit floats.
-        int chunk = Math.Max(NTask, PackedBLimit / k / NTask * NTask);
+        // Columns packed at once: a multiple of NTask whose packed panel (all of k) stays within PackedBLimit floats;
+        // a float32 pre-packed B is read in place as one chunk.
+        bool inPlace = job.PrePacked != null;
+        int chunk = inPlace ? RoundUp(n, MicroCols) : Math.Max(NTask, PackedBLimit / k / NTask * NTask);
         chunk = Math.Min(chunk, RoundUp(n, MicroCols));
         float[] packA = ArrayPool<float>.Shared.Rent(checked(job.MPanels * MicroRows * k));
-        float[] packB = ArrayPool<float>.Shared.Rent(checked(chunk * k));
+        float[] packB = ArrayPool<float>.Shared.Rent(inPlace ? 0 : checked(chunk * k));
         try
         {
             fixed (float* pA = packA)
             fixed (float* pB = packB)
             {
                 job.PackedA = pA;
-                job.PackedB = pB;
+                job.PackedB = inPlace ? job.PrePacked : pB;
                 for (int j0 = 0; j0 < n; j0 += chunk)
                 {
                     job.J0 = j0;
@@ -161,7 +254,7 @@ public sealed class ManagedGemmBackend : IGemmBackend
                     job.PackA = j0 == 0;
                     // Phase 1: pack op(A) (first chunk only) and this chunk of op(B), every k-slab.
                     int aItems = job.PackA ? job.KSlabs * job.MPanels : 0;
-                    ParallelRun(ref job, aItems + job.KSlabs * job.NPanels, &PackItem);
+                    ParallelRun(ref job, aItems + (inPlace ? 0 : job.KSlabs * job.NPanels), &PackItem);
                     // Phase 2: independent output tiles, each running through all k-slabs in order.
                     int mTasks = (m + MBlock - 1) / MBlock;
                     int nTasks = (job.Nc + NTask - 1) / NTask;
@@ -177,26 +270,6 @@ public sealed class ManagedGemmBackend : IGemmBackend
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-
-    /// <summary>Runs <paramref name="body"/> for indices 0..count−1 on up to <see cref="GemmJob.Workers"/> threads.</summary>
-    private static unsafe void ParallelRun(ref GemmJob job, int count, delegate*<ref GemmJob, int, void> body)
-    {
-        if (job.Workers <= 1 || count <= 1)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                body(ref job, i);
-            }
-            return;
-        }
-        GemmJob copy = job;
-        nint fn = (nint)body;
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = job.Workers }, i =>
-        {
-            GemmJob local = copy;
-            ((delegate*<ref GemmJob, int, void>)fn)(ref local, i);
-        });
-    }
 
     /// <summary>Packs one (k-slab, panel) of op(A) (items below KSlabs·MPanels when A is packed) or of op(B).</summary>
     private static unsafe void PackItem(ref GemmJob job, int item)
@@ -248,20 +321,48 @@ public sealed class ManagedGemmBackend : IGemmBackend
             }
             return;
         }
+        int p8 = 0;
+        if (rows == MicroRows && Avx.IsSupported)
+        {
+            // Full panel: 8 k at a time, six rows transposed into eight groups of MR (AVX, exact copies).
+            float* s0 = job.A + (long)i0 * job.Lda + p0;
+            long lda = job.Lda;
+            for (; p8 + 8 <= kc; p8 += 8)
+            {
+                Vector256<float> r0 = Avx.LoadVector256(s0 + p8), r1 = Avx.LoadVector256(s0 + lda + p8);
+                Vector256<float> r2 = Avx.LoadVector256(s0 + 2 * lda + p8), r3 = Avx.LoadVector256(s0 + 3 * lda + p8);
+                Vector256<float> r4 = Avx.LoadVector256(s0 + 4 * lda + p8), r5 = Avx.LoadVector256(s0 + 5 * lda + p8);
+                Vector256<float> r6 = Vector256<float>.Zero, r7 = Vector256<float>.Zero;
+                Transpose8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+                // Each store writes 8 values; the last 2 are overwritten by the next group (the 8th group stores 6).
+                float* d = dst + p8 * MicroRows;
+                Avx.Store(d, r0);
+                Avx.Store(d + MicroRows, r1);
+                Avx.Store(d + 2 * MicroRows, r2);
+                Avx.Store(d + 3 * MicroRows, r3);
+                Avx.Store(d + 4 * MicroRows, r4);
+                Avx.Store(d + 5 * MicroRows, r5);
+                Avx.Store(d + 6 * MicroRows, r6);
+                float* last = d + 7 * MicroRows;
+                Sse.Store(last, r7.GetLower());
+                last[4] = r7.GetElement(4);
+                last[5] = r7.GetElement(5);
+            }
+        }
         for (int r = 0; r < MicroRows; r++)
         {
             float* d = dst + r;
             if (r < rows)
             {
                 float* src = job.A + (long)(i0 + r) * job.Lda + p0;
-                for (int p = 0; p < kc; p++)
+                for (int p = p8; p < kc; p++)
                 {
                     d[p * MicroRows] = src[p];
                 }
             }
             else
             {
-                for (int p = 0; p < kc; p++)
+                for (int p = p8; p < kc; p++)
                 {
                     d[p * MicroRows] = 0f;
                 }
@@ -277,6 +378,13 @@ public sealed class ManagedGemmBackend : IGemmBackend
         int j0 = job.J0 + panel * MicroCols;
         int cols = Math.Min(MicroCols, job.N - j0);
         float* dst = BPanel(ref job, p0, kc, panel);
+        if (job.PrePackedHalf != null)
+        {
+            // Pre-packed bit patterns in the same layout over all of n: one contiguous run per panel.
+            ushort* src = job.PrePackedHalf + (long)p0 * job.PrePackedPanels * MicroCols + (long)(job.J0 / MicroCols + panel) * MicroCols * kc;
+            HalfConversions.WidenRun(src, dst, MicroCols * kc, job.BFormat);
+            return;
+        }
         if (job.BHalf != null)
         {
             PackHalfBPanel(ref job, p0, kc, j0, cols, dst);
@@ -311,7 +419,13 @@ public sealed class ManagedGemmBackend : IGemmBackend
             }
             return;
         }
-        // B stored n × k: op(B)[p, j] = B[j, p]; walk each source row contiguously.
+        // B stored n × k: op(B)[p, j] = B[j, p]. A full panel is transposed in 8 × 8 blocks (AVX); otherwise walk
+        // each source row contiguously.
+        if (cols == MicroCols && Avx.IsSupported)
+        {
+            TransposePanel(job.B + (long)j0 * job.Ldb + p0, job.Ldb, kc, dst);
+            return;
+        }
         for (int c = 0; c < MicroCols; c++)
         {
             float* d = dst + c;
@@ -359,7 +473,18 @@ public sealed class ManagedGemmBackend : IGemmBackend
             }
             return;
         }
-        // B stored n × k: widen each source row's slab contiguously (vectorised), then scatter it into the panel.
+        // B stored n × k: widen each source row's slab contiguously (vectorised), then transpose (full panels, AVX)
+        // or scatter it into the panel.
+        if (cols == MicroCols && Avx.IsSupported)
+        {
+            float* rows = stackalloc float[MicroCols * KBlock];
+            for (int c = 0; c < MicroCols; c++)
+            {
+                HalfConversions.WidenRun(job.BHalf + (long)(j0 + c) * job.Ldb + p0, rows + c * KBlock, kc, format);
+            }
+            TransposePanel(rows, KBlock, kc, dst);
+            return;
+        }
         float* row = stackalloc float[KBlock];
         for (int c = 0; c < MicroCols; c++)
         {
@@ -382,183 +507,112 @@ public sealed class ManagedGemmBackend : IGemmBackend
         }
     }
 
-    /// <summary>Computes one MBlock × NTask tile of C, k-slab by k-slab in increasing order.</summary>
-    private static unsafe void ComputeTile(ref GemmJob job, int task)
+    /// <summary>Writes <c>dst[p·NR + c] = src[c·lds + p]</c> for c &lt; NR, p &lt; kc: a full panel from NR source rows,
+    /// in 8 × 8 AVX transposes (exact copies; the tail of k is copied one value at a time).</summary>
+    private static unsafe void TransposePanel(float* src, long lds, int kc, float* dst)
     {
-        int nTasks = (job.Nc + NTask - 1) / NTask;
-        int mt = task / nTasks;
-        int nt = task % nTasks;
-        int iStart = mt * MBlock;
-        int iEnd = Math.Min(job.M, iStart + MBlock);
-        int jStart = nt * NTask;
-        int jEnd = Math.Min(job.Nc, jStart + NTask);
-        float* edge = stackalloc float[MicroRows * MicroCols];
-        float* biasCopy = stackalloc float[MicroCols];
-        for (int slab = 0; slab < job.KSlabs; slab++)
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
         {
-            int p0 = slab * KBlock;
-            int kc = Math.Min(KBlock, job.K - p0);
-            bool load = job.Accumulate || slab > 0;
-            bool addBias = slab == 0 && job.Bias != null;
-            for (int jl = jStart; jl < jEnd; jl += MicroCols)
+            Transpose8x8(src + p, lds, dst + p * MicroCols);
+            Transpose8x8(src + 8 * lds + p, lds, dst + p * MicroCols + 8);
+        }
+        for (; p < kc; p++)
+        {
+            float* d = dst + p * MicroCols;
+            for (int c = 0; c < MicroCols; c++)
             {
-                int j = job.J0 + jl;
-                int cols = Math.Min(MicroCols, job.N - j);
-                float* bPanel = BPanel(ref job, p0, kc, jl / MicroCols);
-                float* bias = addBias ? job.Bias + j : null;
-                for (int i = iStart; i < iEnd; i += MicroRows)
+                d[c] = src[c * lds + p];
+            }
+        }
+    }
+
+    /// <summary>dst[q·NR + r] = src[r·lds + q] for r, q &lt; 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose8x8(float* src, long lds, float* dst)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * lds), r3 = Avx.LoadVector256(src + 3 * lds);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * lds), r5 = Avx.LoadVector256(src + 5 * lds);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * lds), r7 = Avx.LoadVector256(src + 7 * lds);
+        Transpose8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Avx.Store(dst, r0);
+        Avx.Store(dst + MicroCols, r1);
+        Avx.Store(dst + 2 * MicroCols, r2);
+        Avx.Store(dst + 3 * MicroCols, r3);
+        Avx.Store(dst + 4 * MicroCols, r4);
+        Avx.Store(dst + 5 * MicroCols, r5);
+        Avx.Store(dst + 6 * MicroCols, r6);
+        Avx.Store(dst + 7 * MicroCols, r7);
+    }
+
+    /// <summary>Transposes the 8 × 8 matrix whose rows are r0..r7, in place (AVX unpack/shuffle/permute).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        r0 = Avx.Permute2x128(u0, u4, 0x20);
+        r1 = Avx.Permute2x128(u1, u5, 0x20);
+        r2 = Avx.Permute2x128(u2, u6, 0x20);
+        r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31);
+        r5 = Avx.Permute2x128(u1, u5, 0x31);
+        r6 = Avx.Permute2x128(u2, u6, 0x31);
+        r7 = Avx.Permute2x128(u3, u7, 0x31);
+    }
+
+    /// <summary>Copies one (k-slab, panel) of a 16-bit op(B) into <see cref="GemmJob.PackedHalfTarget"/> in the packed
+    /// layout, without widening (zero padding is +0 in both formats).</summary>
+    private static unsafe void CopyHalfBPanel(ref GemmJob job, int slab, int panel)
+    {
+        int p0 = slab * KBlock;
+        int kc = Math.Min(KBlock, job.K - p0);
+        int j0 = panel * MicroCols;
+        int cols = Math.Min(MicroCols, job.N - j0);
+        ushort* dst = job.PackedHalfTarget + (long)p0 * job.NPanels * MicroCols + (long)panel * MicroCols * kc;
+        if (!job.TransposeB)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                ushort* src = job.BHalf + (long)(p0 + p) * job.Ldb + j0;
+                ushort* d = dst + p * MicroCols;
+                int c = 0;
+                for (; c < cols; c++)
                 {
-                    int rows = Math.Min(MicroRows, job.M - i);
-                    float* aPanel = APanel(ref job, p0, kc, i / MicroRows);
-                    float* cTile = job.C + (long)i * job.Ldc + j;
-                    if (rows == MicroRows && cols == MicroCols)
-                    {
-                        MicroKernel(aPanel, bPanel, kc, cTile, job.Ldc, load, bias);
-                        continue;
-                    }
-                    // Edge tile: run the same kernel on a padded copy so every element sees the same arithmetic.
-                    new Span<float>(edge, MicroRows * MicroCols).Clear();
-                    float* edgeBias = null;
-                    if (bias != null)
-                    {
-                        new Span<float>(biasCopy, MicroCols).Clear();
-                        new ReadOnlySpan<float>(bias, cols).CopyTo(new Span<float>(biasCopy, cols));
-                        edgeBias = biasCopy;
-                    }
-                    if (load)
-                    {
-                        for (int r = 0; r < rows; r++)
-                        {
-                            new ReadOnlySpan<float>(cTile + (long)r * job.Ldc, cols).CopyTo(new Span<float>(edge + r * MicroCols, cols));
-                        }
-                    }
-                    MicroKernel(aPanel, bPanel, kc, edge, MicroCols, load, edgeBias);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        new ReadOnlySpan<float>(edge + r * MicroCols, cols).CopyTo(new Span<float>(cTile + (long)r * job.Ldc, cols));
-                    }
+                    d[c] = src[c];
+                }
+                for (; c < MicroCols; c++)
+                {
+                    d[c] = 0;
                 }
             }
+            return;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void MicroKernel(float* a, float* b, int kc, float* c, int ldc, bool load, float* bias)
-    {
-        if (Vector256.IsHardwareAccelerated)
+        for (int c = 0; c < MicroCols; c++)
         {
-            MicroKernel256(a, b, kc, c, ldc, load, bias);
-        }
-        else
-        {
-            MicroKernel128(a, b, kc, c, ldc, load, bias);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MulAdd(Vector256<float> x, Vector256<float> y, Vector256<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc) : acc + x * y;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> MulAdd(Vector128<float> x, Vector128<float> y, Vector128<float> acc) =>
-        Fma.IsSupported ? Fma.MultiplyAdd(x, y, acc)
-        : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(acc, x, y)
-        : acc + x * y;
-
-    /// <summary>C[6×16] = (load ? C : 0) + bias + Σ_p a[p]·b[p] with 12 Vector256 accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MicroKernel256(float* a, float* b, int kc, float* c, int ldc, bool load, float* bias)
-    {
-        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (load)
-        {
-            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
-            c10 = Vector256.Load(c + ldc); c11 = Vector256.Load(c + ldc + 8);
-            c20 = Vector256.Load(c + 2 * ldc); c21 = Vector256.Load(c + 2 * ldc + 8);
-            c30 = Vector256.Load(c + 3 * ldc); c31 = Vector256.Load(c + 3 * ldc + 8);
-            c40 = Vector256.Load(c + 4 * ldc); c41 = Vector256.Load(c + 4 * ldc + 8);
-            c50 = Vector256.Load(c + 5 * ldc); c51 = Vector256.Load(c + 5 * ldc + 8);
-            if (bias != null)
+            ushort* d = dst + c;
+            if (c < cols)
             {
-                Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
-                c00 += b0; c01 += b1; c10 += b0; c11 += b1; c20 += b0; c21 += b1;
-                c30 += b0; c31 += b1; c40 += b0; c41 += b1; c50 += b0; c51 += b1;
-            }
-        }
-        else if (bias != null)
-        {
-            Vector256<float> b0 = Vector256.Load(bias), b1 = Vector256.Load(bias + 8);
-            c00 = b0; c01 = b1; c10 = b0; c11 = b1; c20 = b0; c21 = b1;
-            c30 = b0; c31 = b1; c40 = b0; c41 = b1; c50 = b0; c51 = b1;
-        }
-        else
-        {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
-        }
-        for (int p = 0; p < kc; p++)
-        {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> av = Vector256.Create(a[0]);
-            c00 = MulAdd(av, b0, c00); c01 = MulAdd(av, b1, c01);
-            av = Vector256.Create(a[1]);
-            c10 = MulAdd(av, b0, c10); c11 = MulAdd(av, b1, c11);
-            av = Vector256.Create(a[2]);
-            c20 = MulAdd(av, b0, c20); c21 = MulAdd(av, b1, c21);
-            av = Vector256.Create(a[3]);
-            c30 = MulAdd(av, b0, c30); c31 = MulAdd(av, b1, c31);
-            av = Vector256.Create(a[4]);
-            c40 = MulAdd(av, b0, c40); c41 = MulAdd(av, b1, c41);
-            av = Vector256.Create(a[5]);
-            c50 = MulAdd(av, b0, c50); c51 = MulAdd(av, b1, c51);
-            a += MicroRows;
-            b += MicroCols;
-        }
-        c00.Store(c); c01.Store(c + 8);
-        c10.Store(c + ldc); c11.Store(c + ldc + 8);
-        c20.Store(c + 2 * ldc); c21.Store(c + 2 * ldc + 8);
-        c30.Store(c + 3 * ldc); c31.Store(c + 3 * ldc + 8);
-        c40.Store(c + 4 * ldc); c41.Store(c + 4 * ldc + 8);
-        c50.Store(c + 5 * ldc); c51.Store(c + 5 * ldc + 8);
-    }
-
-    /// <summary>The same tile with Vector128 (4 vectors per row); used where Vector256 is not accelerated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MicroKernel128(float* a, float* b, int kc, float* c, int ldc, bool load, float* bias)
-    {
-        const int Vectors = MicroCols / 4;
-        Vector128<float>* acc = stackalloc Vector128<float>[MicroRows * Vectors];
-        for (int r = 0; r < MicroRows; r++)
-        {
-            for (int v = 0; v < Vectors; v++)
-            {
-                Vector128<float> init = load ? Vector128.Load(c + (long)r * ldc + 4 * v) : Vector128<float>.Zero;
-                if (bias != null)
+                ushort* src = job.BHalf + (long)(j0 + c) * job.Ldb + p0;
+                for (int p = 0; p < kc; p++)
                 {
-                    init = load ? init + Vector128.Load(bias + 4 * v) : Vector128.Load(bias + 4 * v);
+                    d[p * MicroCols] = src[p];
                 }
-                acc[r * Vectors + v] = init;
             }
-        }
-        for (int p = 0; p < kc; p++)
-        {
-            Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4), b2 = Vector128.Load(b + 8), b3 = Vector128.Load(b + 12);
-            for (int r = 0; r < MicroRows; r++)
+            else
             {
-                Vector128<float> av = Vector128.Create(a[r]);
-                Vector128<float>* row = acc + r * Vectors;
-                row[0] = MulAdd(av, b0, row[0]);
-                row[1] = MulAdd(av, b1, row[1]);
-                row[2] = MulAdd(av, b2, row[2]);
-                row[3] = MulAdd(av, b3, row[3]);
-            }
-            a += MicroRows;
-            b += MicroCols;
-        }
-        for (int r = 0; r < MicroRows; r++)
-        {
-            for (int v = 0; v < Vectors; v++)
-            {
-                acc[r * Vectors + v].Store(c + (long)r * ldc + 4 * v);
+                for (int p = 0; p < kc; p++)
+                {
+                    d[p * MicroCols] = 0;
+                }
             }
         }
     }
@@ -585,5 +639,14 @@ public sealed class ManagedGemmBackend : IGemmBackend
         public float* PackedB;
         public int MPanels, KSlabs, J0, Nc, NPanels;
         public bool PackA;
+        public GemmIsa Isa;
+        /// <summary>A float32 <see cref="PackedMatrix"/>'s panels (all of n), read in place.</summary>
+        public float* PrePacked;
+        /// <summary>A half-precision <see cref="PackedMatrix"/>'s panels (all of n), widened per chunk.</summary>
+        public ushort* PrePackedHalf;
+        /// <summary>Panels across all of n in the pre-packed layout.</summary>
+        public int PrePackedPanels;
+        /// <summary><see cref="PackWhole"/>'s 16-bit destination.</summary>
+        public ushort* PackedHalfTarget;
     }
 }

@@ -58,7 +58,6 @@ internal static class ReportAnalysis
             WindowTokens = inputs.WindowTokens,
             Aborted = inputs.Aborted,
             TokenComparison = comparison,
-            TokenComparisonMeasured = inputs.FinalComparison is not null,
             GateIdOf = inputs.GuardPolicies.GateId,
         };
         GateOutcome outcome = GateEvaluator.Evaluate(gateInputs);

@@ -52,7 +52,7 @@ public static class ReportWriter
             "host",
             new ManifestTool(report.Tool.Name, report.Tool.Version),
             new ManifestRuntime(RuntimeInformation.FrameworkDescription, RuntimeInformation.OSDescription,
-                RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()),
+                RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(), report.Runtime.ComputeBackend),
             new ManifestSecurity(options.AllowNetwork, options.AllowRemoteCode, options.AllowThirdPartyPlugins));
     }
 

@@ -27,7 +27,12 @@ public sealed record ManifestConfig(string? Path, string? Sha256, string Source)
 public sealed record ManifestTool(string Name, string Version);
 
 /// <summary>Runtime identity.</summary>
-public sealed record ManifestRuntime(string Dotnet, string Os, string ProcessArchitecture);
+/// <param name="Dotnet">The .NET runtime description.</param>
+/// <param name="Os">The operating system description.</param>
+/// <param name="ProcessArchitecture">The process architecture (for example <c>x64</c>).</param>
+/// <param name="ComputeBackend">The report's runtime <c>compute_backend</c>: GEMM backend, kernel (naming the instruction
+/// set, for example <c>avx2-fma</c>), CPU extensions and threads; null in manifests written before it was recorded.</param>
+public sealed record ManifestRuntime(string Dotnet, string Os, string ProcessArchitecture, string? ComputeBackend = null);
 
 /// <summary>Security flags in force during the run.</summary>
 public sealed record ManifestSecurity(bool AllowNetwork, bool AllowRemoteCode, bool AllowThirdPartyPlugins);

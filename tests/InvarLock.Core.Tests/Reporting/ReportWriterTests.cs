@@ -17,6 +17,7 @@ public sealed class ReportWriterTests
         Assert.Equal(Digests.Sha256HexOfFile(folder.ReportPath), manifest.Report.Sha256);
         Assert.Equal("host", manifest.ExecutionMode);
         Assert.False(manifest.Security.AllowNetwork);
+        Assert.Equal(ReportFixtures.Run().ComputeBackend, manifest.Runtime.ComputeBackend);
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
     }
 

@@ -18,8 +18,6 @@ public sealed record GateInputs
     public required long WindowTokens { get; init; }
     /// <summary>The final arm's KL divergence / top-1 agreement, when computed.</summary>
     public Statistics.TokenComparisonAnalysis? TokenComparison { get; init; }
-    /// <summary>True when the run compared distributions at all (false: the metric has no comparison, or the baseline was reused).</summary>
-    public bool TokenComparisonMeasured { get; init; }
     /// <summary>A guard aborted the run.</summary>
     public required bool Aborted { get; init; }
     /// <summary>The gate id of a guard name, as the guard declares it (a registry's
