@@ -128,6 +128,7 @@ internal static class CliApp
             ReportCommand.Create(console),
             BundleCommand.Create(services, console),
             ExplainCommand.Create(console),
+            TokenizeCommand.Create(console),
             VersionCommand.Create(console),
             PluginsCommand.Create(services, console),
             DoctorCommand.Create(services, console),

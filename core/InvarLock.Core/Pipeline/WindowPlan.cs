@@ -15,6 +15,7 @@ public sealed class WindowPlan
         SequenceLength = selection.SequenceLength;
         Stride = selection.Stride;
         StreamTokens = selection.StreamTokens;
+        BosTokenId = selection.BosTokenId;
         var preview = new List<EvaluationWindow>();
         var final = new List<EvaluationWindow>();
         for (int i = 0; i < inPreview.Length; i++)
@@ -28,6 +29,9 @@ public sealed class WindowPlan
     public int SequenceLength { get; }
     public int Stride { get; }
     public long StreamTokens { get; }
+
+    /// <summary>The id every window starts with (<see cref="WindowSelection.BosTokenId"/>), or null.</summary>
+    public int? BosTokenId { get; }
     public IReadOnlyList<EvaluationWindow> Preview { get; }
     public IReadOnlyList<EvaluationWindow> Final { get; }
 

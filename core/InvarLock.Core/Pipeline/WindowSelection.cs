@@ -8,11 +8,17 @@ namespace InvarLock.Core.Pipeline;
 /// <c>preview + final</c> of them are taken at evenly spaced positions over the whole stream (window
 /// <c>k</c> of <c>T</c> is the fitted window ⌊(2k + 1)·M / 2T⌋ of <c>M</c>), so the plan samples the whole dataset, not
 /// its head. With stride = sequence length the chosen windows never overlap. Which arm each window belongs to is
-/// decided later by <see cref="ArmBalancer"/>.</summary>
+/// decided later by <see cref="ArmBalancer"/>.
+/// <para><b>BOS.</b> When the baseline's tokenizer prepends BOS (<see cref="BosTokenId"/> set), every window is that id
+/// followed by <c>SequenceLength − 1</c> stream tokens: windows are fitted on <see cref="TextTokens"/> and still start
+/// every <see cref="Stride"/> stream tokens, so each window scores the same number of tokens as without BOS
+/// (docs/tokenizers.md, "Windows and BOS").</para></summary>
 public sealed class WindowSelection
 {
-    private WindowSelection(int sequenceLength, int stride, long streamTokens, int previewCount, IReadOnlyList<EvaluationWindow> windows)
+    private WindowSelection(int sequenceLength, int stride, long streamTokens, int previewCount, IReadOnlyList<EvaluationWindow> windows,
+        int? bosTokenId)
     {
+        BosTokenId = bosTokenId;
         SequenceLength = sequenceLength;
         Stride = stride;
         StreamTokens = streamTokens;
@@ -23,6 +29,15 @@ public sealed class WindowSelection
     public int SequenceLength { get; }
     public int Stride { get; }
     public long StreamTokens { get; }
+
+    /// <summary>The id every window starts with, or null when windows are stream tokens only.</summary>
+    public int? BosTokenId { get; }
+
+    /// <summary>Stream tokens per window: <see cref="SequenceLength"/>, less one when windows start with BOS.</summary>
+    public int TextTokens => TextTokensPerWindow(SequenceLength, BosTokenId is not null);
+
+    /// <summary>Stream tokens in a window of <paramref name="sequenceLength"/> ids: one fewer when BOS is prepended.</summary>
+    public static int TextTokensPerWindow(int sequenceLength, bool bosPrepended) => bosPrepended ? sequenceLength - 1 : sequenceLength;
 
     /// <summary>Windows the preview arm will hold (the rest go to the final arm).</summary>
     public int PreviewCount { get; }
@@ -55,7 +70,9 @@ public sealed class WindowSelection
     /// <param name="previewCount">Windows in the preview arm.</param>
     /// <param name="finalCount">Windows in the final arm.</param>
     /// <param name="source">Names the dataset in the error when too few windows fit.</param>
-    public static WindowSelection Create(ReadOnlySpan<int> stream, int sequenceLength, int stride, int previewCount, int finalCount, string source)
+    /// <param name="bosTokenId">The id every window starts with (the baseline tokenizer's BOS when it prepends one), or null.</param>
+    public static WindowSelection Create(ReadOnlySpan<int> stream, int sequenceLength, int stride, int previewCount, int finalCount, string source,
+        int? bosTokenId = null)
     {
         if (sequenceLength < 2)
         {
@@ -69,21 +86,31 @@ public sealed class WindowSelection
         {
             throw new InvarLockException(ErrorCodes.Usage, $"--preview-n {previewCount} / --final-n {finalCount}: each arm needs at least 1 window");
         }
-        long fit = WindowsThatFit(stream.Length, sequenceLength, stride);
+        if (bosTokenId is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bosTokenId), bosTokenId, "A BOS id is not negative.");
+        }
+        int text = TextTokensPerWindow(sequenceLength, bosTokenId is not null);
+        long fit = WindowsThatFit(stream.Length, text, stride);
         long needed = (long)previewCount + finalCount;
         if (fit < needed)
         {
             throw new InvarLockException(ErrorCodes.DatasetError,
-                $"{source}: {stream.Length} tokens fit {fit} windows of {sequenceLength} tokens (stride {stride}); the plan needs {needed} ({previewCount} preview + {finalCount} final)");
+                $"{source}: {stream.Length} tokens fit {fit} windows of {text} tokens (stride {stride}{(bosTokenId is null ? "" : ", after BOS")}); the plan needs {needed} ({previewCount} preview + {finalCount} final)");
         }
         int[] ids = SpreadIds(fit, (int)needed);
         var windows = new EvaluationWindow[ids.Length];
         for (int i = 0; i < ids.Length; i++)
         {
             long start = (long)ids[i] * stride;
-            int[] tokens = stream.Slice((int)start, sequenceLength).ToArray();
+            var tokens = new int[sequenceLength];
+            if (bosTokenId is int bos)
+            {
+                tokens[0] = bos;
+            }
+            stream.Slice((int)start, text).CopyTo(tokens.AsSpan(sequenceLength - text));
             windows[i] = new EvaluationWindow(ids[i], start, tokens, Digests.TokenIdsSha256(tokens));
         }
-        return new WindowSelection(sequenceLength, stride, stream.Length, previewCount, windows);
+        return new WindowSelection(sequenceLength, stride, stream.Length, previewCount, windows, bosTokenId);
     }
 }

@@ -116,7 +116,7 @@ internal static class ReportBuilder
             windows.Select(w => w.TokenSha256).ToList());
         WindowArmSection preview = Arm(plan.Preview), final = Arm(plan.Final);
         return new WindowsSection(plan.SequenceLength, plan.Stride, plan.StreamTokens, plan.OverlapFraction, preview, final, plan.Method,
-            ReportAnalysis.PlanSha256(plan.SequenceLength, plan.Stride, preview, final));
+            ReportAnalysis.PlanSha256(plan.SequenceLength, plan.Stride, preview, final), plan.BosTokenId);
     }
 
     /// <remarks>An aborted run may have scored fewer windows than planned; the lists then stay shorter and pairing reports it.</remarks>

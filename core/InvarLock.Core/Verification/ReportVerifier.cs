@@ -395,6 +395,10 @@ public static partial class ReportVerifier
         {
             problems.Add("windows: sequence length, stride or stream tokens differ from the dataset section");
         }
+        if (w.BosTokenId is < 0 || (w.BosTokenId is not null && w.SequenceLength < 2))
+        {
+            problems.Add($"windows.bos_token_id {w.BosTokenId}: not a token id for windows of {w.SequenceLength} tokens");
+        }
 
         var ids = w.Preview.WindowIds.Concat(w.Final.WindowIds).ToList();
         if (ids.Distinct().Count() != ids.Count)
@@ -442,7 +446,8 @@ public static partial class ReportVerifier
         {
             windows.Add((id, v.Start, v.Preview, v.Sum, v.Count));
         }
-        long fit = WindowSelection.WindowsThatFit(w.StreamTokens, w.SequenceLength, w.Stride);
+        long fit = WindowSelection.WindowsThatFit(w.StreamTokens,
+            WindowSelection.TextTokensPerWindow(w.SequenceLength, w.BosTokenId is not null), w.Stride);
         if (fit < windows.Count || windows.Count == 0)
         {
             return $"{windows.Count} windows cannot be chosen from the {fit} that fit {w.StreamTokens} tokens";

@@ -14,8 +14,8 @@ using InvarLock.Sdk.IO;
 namespace InvarLock.Models.Tokenizers;
 
 /// <summary>Reads a Hugging Face <c>tokenizer.json</c> into a <see cref="TokenizerPipeline"/>. Every component type
-/// and option is checked; anything unknown, unsupported (BPE dropout, a non-empty <c>Precompiled</c> charsmap,
-/// Unigram), out of range or ill-typed is one <see cref="ErrorCodes.MalformedTokenizer"/> error that names the file
+/// and option is checked; anything unknown, unsupported (BPE dropout, a non-empty <c>Precompiled</c> charsmap),
+/// out of range or ill-typed is one <see cref="ErrorCodes.MalformedTokenizer"/> error that names the file
 /// and the JSON path of the problem.</summary>
 internal sealed class TokenizerJsonReader
 {
@@ -130,10 +130,42 @@ internal sealed class TokenizerJsonReader
                 return (type, new WordLevelModel(ReadVocab(Required(model, "vocab", "model"), "model.vocab"),
                     OptionalString(model, "unk_token", "model") ?? "<unk>", _path));
             case "Unigram":
-                throw Malformed("model type \"Unigram\" is not supported yet (SentencePiece unigram; see docs/tokenizers.md)");
+            {
+                int? unkId = Optional(model, "unk_id") is { } u && u.ValueKind != JsonValueKind.Null
+                    ? Int(u, "model.unk_id", 0, VocabularyTable.MaxId) : null;
+                return (type, new UnigramModel(ReadScoredVocab(Required(model, "vocab", "model")), unkId,
+                    Flag(model, "byte_fallback", false, "model"), _path));
+            }
             default:
                 throw Malformed($"model.type \"{type}\" is not one of BPE, WordPiece, WordLevel, Unigram");
         }
+    }
+
+    /// <summary>A Unigram <c>model.vocab</c>: an array of <c>[token, score]</c> pairs, the id being the position.</summary>
+    private List<(string Token, double Score)> ReadScoredVocab(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw Malformed("model.vocab of a Unigram model is not an array of [token, score]");
+        }
+        int count = element.GetArrayLength();
+        if (count > VocabularyTable.MaxId + 1)
+        {
+            throw Malformed($"model.vocab has {count} entries, more than {VocabularyTable.MaxId + 1}");
+        }
+        var vocab = new List<(string, double)>(count);
+        int index = 0;
+        foreach (var entry in element.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2 || entry[0].ValueKind != JsonValueKind.String
+                || entry[1].ValueKind != JsonValueKind.Number || !double.IsFinite(entry[1].GetDouble()))
+            {
+                throw Malformed($"model.vocab[{index}] is not [token, finite score]");
+            }
+            vocab.Add((entry[0].GetString()!, entry[1].GetDouble()));
+            index++;
+        }
+        return vocab;
     }
 
     private Dictionary<string, int> ReadVocab(JsonElement element, string where)

@@ -29,6 +29,39 @@ public sealed class WindowPlanTests
     }
 
     [Fact]
+    public void SelectionCreate_WithBos_EveryWindowIsBosThenSequenceLengthMinusOneStreamTokens()
+    {
+        WindowSelection selection = WindowSelection.Create(Stream(80), 10, 10, 4, 4, "test", bosTokenId: 7777);
+        Assert.Equal(7777, selection.BosTokenId);
+        Assert.Equal(9, selection.TextTokens);
+        foreach (EvaluationWindow w in selection.Windows)
+        {
+            Assert.Equal(10, w.Tokens.Length);
+            Assert.Equal(7777, w.Tokens[0]);
+            Assert.Equal(Enumerable.Range((int)w.StartToken, 9), w.Tokens[1..]);
+            Assert.Equal(w.Id * 10L, w.StartToken);
+        }
+    }
+
+    [Fact]
+    public void SelectionCreate_WithBos_FitsWindowsOnTheShorterTextPart()
+    {
+        // 27 tokens, stride 9: windows of 10 stream tokens fit (27-10)/9+1 = 2; BOS + 9 stream tokens fit (27-9)/9+1 = 3.
+        Assert.Throws<InvarLockException>(() => WindowSelection.Create(Stream(27), 10, 9, 2, 1, "t"));
+        WindowSelection selection = WindowSelection.Create(Stream(27), 10, 9, 2, 1, "t", bosTokenId: 0);
+        Assert.Equal([0, 1, 2], selection.Windows.Select(w => w.Id));
+        Assert.Equal(26, selection.Windows[^1].Tokens[^1]);
+    }
+
+    [Fact]
+    public void SelectionCreate_WithoutBos_WindowsAreStreamTokensOnly()
+    {
+        WindowSelection selection = WindowSelection.Create(Stream(80), 10, 10, 4, 4, "test");
+        Assert.Null(selection.BosTokenId);
+        Assert.Equal(Enumerable.Range(0, 10), selection.Windows[0].Tokens);
+    }
+
+    [Fact]
     public void SelectionCreate_ExactFit_TakesEveryWindow()
     {
         WindowSelection selection = WindowSelection.Create(Stream(80), 10, 10, 4, 4, "test");

@@ -6,8 +6,8 @@ namespace InvarLock.Core.Tests.Plugins;
 
 /// <summary>Builds the sample third-party plugins (tests/plugins) once per test run, the way a vendor would: copies the
 /// projects to a temporary folder and runs one <c>dotnet pack</c> of SamplePlugins.slnx against this run's
-/// InvarLock.Sdk.dll. That packs the weight-norm drift plugin (private dependency Contoso.NormMath 1.0) and the
-/// NormDriftV2 plugin (Contoso.NormMath 2.0). Also holds the vendor's signing certificate and a second, untrusted one.</summary>
+/// InvarLock.Sdk.dll. That packs the weight-norm drift plugin (private dependency Contoso.NormMath 1.0), the
+/// NormDriftV2 plugin (Contoso.NormMath 2.0) and the warm-perplexity metric plugin (the SDK alone). Also holds the vendor's signing certificate and a second, untrusted one.</summary>
 public sealed class SamplePluginFixture : IDisposable
 {
     private readonly string _workDirectory;
@@ -25,17 +25,23 @@ public sealed class SamplePluginFixture : IDisposable
         PackagePath = Path.Combine(output, $"{TestPackages.SampleId}.1.0.0.nupkg");
         UnsignedPackage = File.ReadAllBytes(PackagePath);
         NormDriftV2PackagePath = Path.Combine(output, $"{NormDriftV2Id}.2.0.0.nupkg");
+        WarmPerplexityPackagePath = Path.Combine(output, $"{WarmPerplexityId}.1.0.0.nupkg");
+        WarmPerplexityUnsignedPackage = File.ReadAllBytes(WarmPerplexityPackagePath);
         VendorCertificate = TestCertificates.CodeSigning("Contoso Plugin Signing (test)");
         StrangerCertificate = TestCertificates.CodeSigning("Someone Else (test)");
         SignedPackage = PackageSigner.Sign(UnsignedPackage, VendorCertificate);
         NormDriftV2SignedPackage = PackageSigner.Sign(File.ReadAllBytes(NormDriftV2PackagePath), VendorCertificate);
+        WarmPerplexitySignedPackage = PackageSigner.Sign(WarmPerplexityUnsignedPackage, VendorCertificate);
         VendorFingerprint = PluginSignatureVerifier.Fingerprint(VendorCertificate);
     }
 
     /// <summary>Package id of the second sample plugin, which depends on Contoso.NormMath 2.0.</summary>
     public const string NormDriftV2Id = "Contoso.InvarLock.NormDriftV2";
 
-    /// <summary>How long <c>dotnet pack</c> (both plugins) took.</summary>
+    /// <summary>Package id of the sample metric plugin (<c>ppl_causal_warm</c>).</summary>
+    public const string WarmPerplexityId = "Contoso.InvarLock.WarmPerplexity";
+
+    /// <summary>How long <c>dotnet pack</c> (all sample plugins) took.</summary>
     public double PackSeconds { get; }
 
     /// <summary>The folder holding the copied sample projects.</summary>
@@ -53,6 +59,14 @@ public sealed class SamplePluginFixture : IDisposable
 
     /// <summary>The NormDriftV2 package signed with <see cref="VendorCertificate"/>.</summary>
     public byte[] NormDriftV2SignedPackage { get; }
+
+    /// <summary>The unsigned metric plugin .nupkg written by dotnet pack.</summary>
+    public string WarmPerplexityPackagePath { get; }
+
+    public byte[] WarmPerplexityUnsignedPackage { get; }
+
+    /// <summary>The metric plugin package signed with <see cref="VendorCertificate"/>.</summary>
+    public byte[] WarmPerplexitySignedPackage { get; }
 
     public X509Certificate2 VendorCertificate { get; }
 

@@ -15,7 +15,7 @@ internal static class ReportFixtures
     /// (plus noise of scale <paramref name="noise"/> when non-zero).</summary>
     public static EvaluationRun Run(string profile = "dev", string tier = "balanced", int windowsPerArm = 24, double shift = 0.01,
         double noise = 0.02, int seed = 42, IReadOnlyList<GuardRecord>? guards = null, GuardOverheadMeasurement? overhead = null,
-        int stride = SequenceLength, DateTimeOffset? started = null, IReadOnlyList<string>? overrides = null)
+        int stride = SequenceLength, DateTimeOffset? started = null, IReadOnlyList<string>? overrides = null, int? bosTokenId = null)
     {
         int[] stream = new int[(2 * windowsPerArm + 2) * SequenceLength];
         for (int i = 0; i < stream.Length; i++)
@@ -23,7 +23,7 @@ internal static class ReportFixtures
             stream[i] = (i * 7919 + 13) % 50257;
         }
 
-        WindowSelection selection = WindowSelection.Create(stream, SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic");
+        WindowSelection selection = WindowSelection.Create(stream, SequenceLength, stride, windowsPerArm, windowsPerArm, "synthetic", bosTokenId);
         ResolvedPolicy policy = FirstPartyPolicy.Resolve(new PolicyRequest(tier, profile, null, null, overrides ?? []));
         var rng = new Random(seed);
         var baselineLosses = new List<WindowLoss>();

@@ -22,6 +22,16 @@ public sealed class ReportWriterTests
     }
 
     [Fact]
+    public void ReadManifest_WrittenBeforeComputeBackendWasRecorded_ReadsItAsNull()
+    {
+        using var folder = new VerifyTestFolder(ReportFixtures.Run());
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.ManifestPath))!;
+        Assert.True(node["runtime"]!.AsObject().Remove("compute_backend"));
+        File.WriteAllText(folder.ManifestPath, node.ToJsonString());
+        Assert.Null(ReportWriter.ReadManifest(folder.ManifestPath).Runtime.ComputeBackend);
+    }
+
+    [Fact]
     public void Write_ConfigFile_RecordsItsDigest()
     {
         string dir = Path.Combine(Path.GetTempPath(), "invarlock-writer-" + Guid.NewGuid().ToString("N"));

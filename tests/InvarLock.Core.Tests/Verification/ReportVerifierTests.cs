@@ -29,6 +29,26 @@ public sealed class ReportVerifierTests
     }
 
     [Fact]
+    public void Verify_ReportWithBosWindows_PassesAndRecordsTheBosId()
+    {
+        using var folder = new VerifyTestFolder(ReportFixtures.Run(bosTokenId: 1));
+        VerifyResult result = VerifyOne(folder);
+        Assert.True(result.ExitCode == 0, string.Join("\n", result.Reports[0].Checks.Where(c => !c.Ok).Select(c => c.Message)));
+        var windows = JsonNode.Parse(File.ReadAllText(folder.ReportPath))!["windows"]!;
+        Assert.Equal(1, (int)windows["bos_token_id"]!);
+    }
+
+    [Fact]
+    public void Verify_BosIdRemovedFromReport_FailsWindowPlan()
+    {
+        // The fixture's 800 tokens fit 158 windows of BOS + 15 tokens every 5 tokens but only 157 of 16 tokens, so without
+        // the BOS id the recomputed spread of 48 windows moves.
+        using var folder = new VerifyTestFolder(ReportFixtures.Run(bosTokenId: 1, stride: 5));
+        folder.Tamper(root => root["windows"]!["bos_token_id"] = null);
+        AssertFailedCheck(VerifyOne(folder), "window_plan", 2);
+    }
+
+    [Fact]
     public void Verify_GateFailingReport_ExitsOne()
     {
         using var folder = new VerifyTestFolder(ReportFixtures.Run(shift: 0.5));

@@ -131,6 +131,41 @@ public sealed class HuggingFaceComponentParityTests
         Assert.Equal([2], tokenizer.SpecialPrefixIds);
     }
 
+    private static JsonObject SentencePieceUnigram() => JsonNode.Parse(File.ReadAllText(Path.Combine(HuggingFaceReference.RepoRoot(),
+        "tests", "InvarLock.Models.Tests", "Tokenizers", "Reference", "unigram-spm.tokenizer.json")))!.AsObject();
+
+    [Fact]
+    public void Encode_UnigramFromSpmTrainLlamaStyle_SameIdsAsRustTokenizers()
+    {
+        // Reference/unigram-spm.tokenizer.json: spm_train unigram with byte fallback (tests/tools/make-unigram-reference.sh);
+        // no pre-tokenizer, so Viterbi runs over whole texts (20k chars of prose in one piece).
+        var tokenizer = AssertSameAsRust("Unigram (Prepend + Replace)", SentencePieceUnigram());
+        Assert.Equal("hf-unigram", tokenizer.Info.Kind);
+        Assert.Equal([1], tokenizer.SpecialPrefixIds);
+        Assert.Equal(1, tokenizer.Info.BosTokenId);
+    }
+
+    [Fact]
+    public void Encode_UnigramMetaspaceNoByteFallback_SameIdsAsRustTokenizers()
+    {
+        // Unknown characters become <unk>, consecutive ones fused into one, as Hugging Face's Unigram always does.
+        var root = SentencePieceUnigram();
+        root["normalizer"] = null;
+        root["pre_tokenizer"] = Node("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true}""");
+        root["model"]!["byte_fallback"] = false;
+        AssertSameAsRust("Unigram (Metaspace, no byte fallback)", root);
+    }
+
+    [Fact]
+    public void Encode_UnigramRobertaProcessing_SameIdsAndClsAsBos()
+    {
+        var root = SentencePieceUnigram();
+        root["post_processor"] = Node("""{"type":"RobertaProcessing","sep":["</s>",2],"cls":["<s>",1],"trim_offsets":true,"add_prefix_space":false}""");
+        var tokenizer = AssertSameAsRust("Unigram (RobertaProcessing)", root);
+        Assert.Equal([1], tokenizer.SpecialPrefixIds);
+        Assert.Equal("post_processor RobertaProcessing", tokenizer.BosRule);
+    }
+
     [Fact]
     public void Encode_WordLevel_SameIdsAsRustTokenizers()
     {

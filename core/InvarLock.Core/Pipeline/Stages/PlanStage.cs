@@ -6,8 +6,10 @@ using InvarLock.Sdk.Models;
 
 namespace InvarLock.Core.Pipeline.Stages;
 
-/// <summary>Stage 4: the dataset tokenized into one stream; <see cref="WindowSelection"/> spreads the windows over it;
-/// the baseline is scored on every selected window (the token comparison, if any, records the baseline's outputs on that pass) (or the reused baseline report's losses are taken, after checking it
+/// <summary>Stage 4: the dataset tokenized into one stream (text only, no special tokens); <see cref="WindowSelection"/>
+/// spreads the windows over it, each starting with BOS when the baseline's tokenizer prepends one;
+/// the baseline is scored on every selected window (the token comparison, if any, records the baseline's outputs on that
+/// pass) (or the reused baseline report's losses are taken, after checking it
 /// chose the same windows); a non-finite baseline loss is the baseline's fault (IL2009); <see cref="ArmBalancer"/> deals
 /// the arms on those losses.</summary>
 internal static class PlanStage
@@ -21,7 +23,14 @@ internal static class PlanStage
         var clock = Stopwatch.StartNew();
         context.Observer.StageStarted("tokenize", 0);
         (DatasetContent content, int[] stream) = Tokenize(setup, request, baseline.Tokenizer, inputs.Dataset);
-        var selection = WindowSelection.Create(stream, request.SequenceLength, setup.Stride, setup.PreviewCount, setup.FinalCount, content.Source);
+        TokenizerInfo tokenizer = baseline.Tokenizer.Info;
+        if (tokenizer.AddBosToken && tokenizer.BosTokenId is null)
+        {
+            throw new InvarLockException(ErrorCodes.MalformedTokenizer,
+                $"{inputs.BaselinePath}: the tokenizer says windows start with BOS but names no BOS token");
+        }
+        var selection = WindowSelection.Create(stream, request.SequenceLength, setup.Stride, setup.PreviewCount, setup.FinalCount, content.Source,
+            tokenizer.AddBosToken ? tokenizer.BosTokenId : null);
         IReusedBaseline? reuse = request.BaselineReport;
         reuse?.CheckSelection(selection);
         if (selection.Stride < selection.SequenceLength)

@@ -42,10 +42,13 @@ internal static class SubjectStage
         if (subject.Model.Tokenizer.Info.Sha256 != baselineTokenizerSha256)
         {
             string where = subject.BroughtPath ?? inputs.BaselinePath;
-            string mine = subject.Model.Tokenizer.Info.Sha256[..12], theirs = baselineTokenizerSha256[..12];
+            TokenizerInfo info = subject.Model.Tokenizer.Info;
+            string mine = info.Sha256[..12], theirs = baselineTokenizerSha256[..12];
+            string bos = info.AddBosToken ? $"starts windows with BOS {info.BosTokenId}" : "adds no BOS";
             subject.Dispose();
+            // The digest covers the vocabulary, every component and the BOS rule (docs/tokenizers.md): the baseline decides.
             throw new InvarLockException(ErrorCodes.PairingMismatch,
-                $"{where}: tokenizer differs from the baseline's ({mine} vs {theirs}); windows cannot be paired");
+                $"{where}: tokenizer differs from the baseline's ({mine} vs {theirs}; vocabulary, pipeline or BOS rule — this one {bos}); windows cannot be paired");
         }
         return subject;
     }
