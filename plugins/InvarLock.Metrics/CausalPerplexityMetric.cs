@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-using InvarLock.Compute;
 using InvarLock.Numerics;
 using InvarLock.Sdk;
 using InvarLock.Sdk.Metrics;
@@ -54,50 +52,7 @@ public sealed class CausalPerplexityMetric : IPrimaryMetric
         {
             return new WindowLoss(0.0, 0);
         }
-        IOutputHead head = output.Head;
-        int vocab = head.Vocab;
-        int block = Math.Min(head.ColumnBlock, vocab);
-        var rowMax = new double[rows];
-        var rowSum = new double[rows];
-        var target = new float[rows];
-        int[] targets = output.Tokens[1..].ToArray();
-        float[] logits = new float[rows * block];
-        ReadOnlySpan<float> hidden = output.Hidden[..(rows * head.Hidden)];
-        for (int j0 = 0; j0 < vocab; j0 += block)
-        {
-            int nc = Math.Min(block, vocab - j0);
-            head.Logits(hidden, rows, j0, nc, logits);
-            bool first = j0 == 0;
-            int chunkStart = j0;
-            RowLoop.For(rows, head.Threads, r =>
-            {
-                ReadOnlySpan<float> row = logits.AsSpan(r * nc, nc);
-                float max = TensorPrimitives.Max(row);
-                double sum = Softmax.SumExpShifted(row, max);
-                if (first)
-                {
-                    rowMax[r] = max;
-                    rowSum[r] = sum;
-                }
-                else
-                {
-                    double m = Math.Max(rowMax[r], max);
-                    rowSum[r] = rowSum[r] * Math.Exp(rowMax[r] - m) + sum * Math.Exp(max - m);
-                    rowMax[r] = m;
-                }
-                int local = targets[r] - chunkStart;
-                if ((uint)local < (uint)nc)
-                {
-                    target[r] = row[local];
-                }
-            });
-        }
-        double loss = 0.0;
-        for (int r = 0; r < rows; r++)
-        {
-            loss += rowMax[r] + Math.Log(rowSum[r]) - target[r];
-        }
-        return new WindowLoss(loss, rows);
+        return new WindowLoss(HeadLoss.Sum(output.Head, output.Hidden[..(rows * output.Head.Hidden)], output.Tokens[1..]), rows);
     }
 
     private sealed class LossSink(WindowLoss[] results, int offset, IWindowSink? observer) : IWindowSink

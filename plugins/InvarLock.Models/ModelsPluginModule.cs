@@ -13,5 +13,6 @@ public sealed class ModelsPluginModule : IPluginModule
     {
         ArgumentNullException.ThrowIfNull(registrar);
         registrar.AddAdapter(new HfCausalAdapter());
+        registrar.AddAdapter(new HfMlmAdapter());
     }
 }

@@ -4,7 +4,7 @@ using InvarLock.Sdk.Models;
 
 namespace InvarLock.Metrics.Tests;
 
-/// <summary>Generated checkpoints (one per family, written once per test run) loaded through the hf_causal adapter,
+/// <summary>Generated checkpoints (one per family, written once per test run) loaded through the hf_causal or hf_mlm adapter,
 /// deterministic windows, and seeded weight noise.</summary>
 internal static class TinyModels
 {
@@ -28,6 +28,23 @@ internal static class TinyModels
             }
         }
         return new HfCausalAdapter().Load(folder, new ModelLoadOptions { Threads = threads });
+    }
+
+    /// <summary>A generated BERT (<c>bert</c>) or RoBERTa (<c>roberta</c>) through the hf_mlm adapter.</summary>
+    public static IModel LoadMaskedLm(string family = "bert", int threads = 1)
+    {
+        string folder;
+        lock (Gate)
+        {
+            if (!Folders.TryGetValue("mlm-" + family, out folder!))
+            {
+                folder = Path.Combine(Path.GetTempPath(), $"invarlock-metrics-tests-{Environment.ProcessId}", "mlm-" + family);
+                TinyEncoderFamily kind = family == "bert" ? TinyEncoderFamily.Bert : TinyEncoderFamily.Roberta;
+                TinyEncoderGenerator.Generate(folder, TinyEncoderGenerator.Demo with { Family = kind, LinearScale = 3 });
+                Folders["mlm-" + family] = folder;
+            }
+        }
+        return new HfMlmAdapter().Load(folder, new ModelLoadOptions { Threads = threads });
     }
 
     public static List<ReadOnlyMemory<int>> Windows(IModel model, int count, int length, int seed = 5)

@@ -51,7 +51,7 @@ internal static class EvaluateCommand
         Option<FileInfo?> signKey = new("--sign-key") { Description = "PEM private key of a PEM --sign-with certificate (when not in the same file)" };
         Option<string?> demo = new("--demo")
         {
-            Description = "Generate a built-in tiny model (gpt2 by default; or " + string.Join("|", TinyDecoderPresets.FamilyNames) +
+            Description = "Generate a built-in tiny model (gpt2 by default; or " + string.Join("|", TinyDecoderPresets.FamilyNames) + "|bert|roberta" +
                 "), quantize it with quant_rtn and evaluate it on synthetic text",
             Arity = ArgumentArity.ZeroOrOne,
         };

@@ -81,6 +81,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         {
             BosTokenId = bos,
             AddBosToken = SpecialPrefixIds.Count > 0,
+            MaskTokenId = FirstKnown("[MASK]", "<mask>"),
         };
     }
 

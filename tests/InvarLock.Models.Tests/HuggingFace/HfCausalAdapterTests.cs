@@ -157,12 +157,13 @@ public sealed class HfCausalAdapterTests : IDisposable
     }
 
     [Fact]
-    public void ModelsPluginModule_Register_AddsTheHfCausalAdapter()
+    public void ModelsPluginModule_Register_AddsTheHfCausalAndHfMlmAdapters()
     {
         var registrar = new Mock<IPluginRegistrar>(MockBehavior.Strict);
-        registrar.Setup(r => r.AddAdapter(It.Is<IModelAdapter>(a => a.Descriptor.Name == "hf_causal")));
+        registrar.Setup(r => r.AddAdapter(It.Is<IModelAdapter>(a => a.Descriptor.Name == "hf_causal" || a.Descriptor.Name == "hf_mlm")));
         new ModelsPluginModule().Register(registrar.Object);
-        registrar.Verify(r => r.AddAdapter(It.IsAny<IModelAdapter>()), Times.Once);
+        registrar.Verify(r => r.AddAdapter(It.Is<IModelAdapter>(a => a.Descriptor.Name == "hf_causal")), Times.Once);
+        registrar.Verify(r => r.AddAdapter(It.Is<IModelAdapter>(a => a.Descriptor.Name == "hf_mlm")), Times.Once);
     }
 
     private void AssertLoadFails(string folder, ErrorCode code, string fragment)

@@ -11,21 +11,24 @@ internal static class DecoderReference
     /// <summary>The interpreter that has Debian's python3-torch and python3-numpy.</summary>
     internal const string Python = "/usr/bin/python3";
 
-    private const string ScriptRelativePath = "tests/tools/decoder_reference.py";
+    /// <summary>The decoder reference's path in the source tree (found by walking up from the test binaries).</summary>
+    internal static string ScriptPath { get; } = FindScript("tests/tools/decoder_reference.py");
 
-    /// <summary>The script's path in the source tree (found by walking up from the test binaries).</summary>
-    internal static string ScriptPath { get; } = FindScript();
+    /// <summary>The encoder (BERT / RoBERTa) reference, tests/tools/encoder_reference.py: same arguments and outputs, with
+    /// <c>nll</c> the sum over every position of −log p(tok[t]) and <c>token_counts</c> T.</summary>
+    internal static string EncoderScriptPath { get; } = FindScript("tests/tools/encoder_reference.py");
 
     /// <summary>Runs the reference; fails the test (showing stderr) unless it exits 0.</summary>
     /// <param name="modelFolder">A Hugging Face folder (config.json + safetensors).</param>
     /// <param name="windows">Token windows (each at least one token).</param>
     /// <param name="workFolder">Where the windows JSON and the outputs are written (a fresh subfolder is used).</param>
     /// <param name="withLogits">Also write and read [T, vocab] logits per window.</param>
+    /// <param name="script">The reference script (<see cref="ScriptPath"/> when null).</param>
     internal static DecoderReferenceResult Run(string modelFolder, IReadOnlyList<int[]> windows, string workFolder,
-        bool withLogits = true)
+        bool withLogits = true, string? script = null)
     {
-        (int exitCode, string stderr, string outFolder) = RunProcess(modelFolder, windows, workFolder, withLogits);
-        Assert.True(exitCode == 0, $"decoder_reference.py exited {exitCode} on {modelFolder}:\n{stderr}");
+        (int exitCode, string stderr, string outFolder) = RunProcess(modelFolder, windows, workFolder, withLogits, script ?? ScriptPath);
+        Assert.True(exitCode == 0, $"{Path.GetFileName(script ?? ScriptPath)} exited {exitCode} on {modelFolder}:\n{stderr}");
         using JsonDocument result = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outFolder, "result.json")));
         JsonElement root = result.RootElement;
         double[] nll = root.GetProperty("nll").EnumerateArray().Select(e => e.GetDouble()).ToArray();
@@ -51,12 +54,12 @@ internal static class DecoderReference
     internal static (int ExitCode, string Stderr) RunExpectingFailure(string modelFolder, IReadOnlyList<int[]> windows,
         string workFolder)
     {
-        (int exitCode, string stderr, _) = RunProcess(modelFolder, windows, workFolder, withLogits: false);
+        (int exitCode, string stderr, _) = RunProcess(modelFolder, windows, workFolder, withLogits: false, ScriptPath);
         return (exitCode, stderr);
     }
 
     private static (int ExitCode, string Stderr, string OutFolder) RunProcess(string modelFolder, IReadOnlyList<int[]> windows,
-        string workFolder, bool withLogits)
+        string workFolder, bool withLogits, string script)
     {
         Assert.True(File.Exists(Python), $"{Python} not found: install Debian python3-torch and python3-numpy");
         string run = Directory.CreateDirectory(Path.Combine(workFolder, $"reference-{Guid.NewGuid():N}")).FullName;
@@ -69,7 +72,7 @@ internal static class DecoderReference
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ScriptPath);
+        start.ArgumentList.Add(script);
         start.ArgumentList.Add(modelFolder);
         start.ArgumentList.Add(windowsPath);
         start.ArgumentList.Add(outFolder);
@@ -84,23 +87,23 @@ internal static class DecoderReference
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"decoder_reference.py timed out after 5 minutes on {modelFolder}");
+            Assert.Fail($"{Path.GetFileName(script)} timed out after 5 minutes on {modelFolder}");
         }
         process.WaitForExit();
         return (process.ExitCode, stdout.Result + stderr.Result, outFolder);
     }
 
-    private static string FindScript()
+    private static string FindScript(string relativePath)
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, ScriptRelativePath);
+            string candidate = Path.Combine(dir.FullName, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
-        throw new FileNotFoundException($"{ScriptRelativePath} not found above {AppContext.BaseDirectory}");
+        throw new FileNotFoundException($"{relativePath} not found above {AppContext.BaseDirectory}");
     }
 
     private static float[] ReadFloats(string path)
