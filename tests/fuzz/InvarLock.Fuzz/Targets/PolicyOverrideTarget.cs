@@ -1,0 +1,25 @@
+using InvarLock.Core.Policy;
+
+namespace InvarLock.Fuzz.Targets;
+
+/// <summary><c>--policy PATH=VALUE</c> overrides, one per input line, through <see cref="PolicyResolver.Resolve"/> (path
+/// parsing, value parsing, the merge and every validator).</summary>
+internal sealed class PolicyOverrideTarget : IFuzzTarget
+{
+    public string Name => "policy-override";
+
+    public void Run(byte[] input)
+    {
+        string[] overrides = System.Text.Encoding.UTF8.GetString(input).Split('\n');
+        _ = PolicyResolver.Resolve(new PolicyRequest(null, null, null, null, overrides), FirstPartyGuards.Registry.GuardPolicies, _ => null);
+    }
+
+    public void WriteSeeds(string folder)
+    {
+        File.WriteAllText(Path.Combine(folder, "documented.txt"), "guards.spectral.max_caps=3");
+        File.WriteAllText(Path.Combine(folder, "several.txt"),
+            "metrics.pm_ratio.ratio_limit_base=1.2\nguards.rmt.deadband=0.15\nguards.variance.monitor_only=true\nmetrics.pm_tail.mode=fail");
+        File.WriteAllText(Path.Combine(folder, "lists-and-nulls.txt"),
+            "guard_order=[\"invariants\",\"spectral\"]\nguards.rmt.activation_required=null\nmetrics.pm_tail.quantile=0.9");
+    }
+}
