@@ -14,16 +14,17 @@ TimeSpan hangLimit = TimeSpan.FromSeconds(10);
 
 if (args.Length == 1 && args[0] == "list")
 {
-    foreach (IFuzzTarget t in FuzzTargets.All)
+    foreach ((string name, _) in FuzzTargets.All)
     {
-        Console.WriteLine(t.Name);
+        Console.WriteLine(name);
     }
     return 0;
 }
 if (args.Length == 2 && args[0] == "seed")
 {
-    foreach (IFuzzTarget t in FuzzTargets.All)
+    foreach ((_, Func<IFuzzTarget> create) in FuzzTargets.All)
     {
+        IFuzzTarget t = create();
         string folder = Path.Combine(args[1], t.Name);
         Directory.CreateDirectory(folder);
         t.WriteSeeds(folder);
@@ -33,12 +34,14 @@ if (args.Length == 2 && args[0] == "seed")
 }
 if (args.Length >= 3 && args[0] == "replay")
 {
-    return FuzzTargets.Find(args[1]) is { } replayTarget ? Replay(replayTarget, args[2..]) : UnknownTarget(args[1]);
+    return FuzzTargets.Find(args[1]) is { } replayTarget ? Replay(replayTarget(), args[2..]) : UnknownTarget(args[1]);
 }
-if (args.Length == 1 && FuzzTargets.Find(args[0]) is { } fuzzTarget)
+if (args.Length == 1 && FuzzTargets.Find(args[0]) is { } createTarget)
 {
+    IFuzzTarget? fuzzTarget = null;
     Fuzzer.Run(stream =>
     {
+        fuzzTarget ??= createTarget();
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         RunExpectingRejection(fuzzTarget, buffer.ToArray());

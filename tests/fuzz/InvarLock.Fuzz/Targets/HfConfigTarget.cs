@@ -27,7 +27,10 @@ internal sealed class HfConfigTarget : IFuzzTarget
         return [.. folders];
     });
 
-    public string Name => "config";
+    /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
+    public const string TargetName = "config";
+
+    public string Name => TargetName;
 
     public void Run(byte[] input)
     {

@@ -13,7 +13,10 @@ internal sealed class PluginPackageTarget : IFuzzTarget
 {
     private const string DisplayName = "fuzz.nupkg";
 
-    public string Name => "package";
+    /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
+    public const string TargetName = "package";
+
+    public string Name => TargetName;
 
     public void Run(byte[] input)
     {

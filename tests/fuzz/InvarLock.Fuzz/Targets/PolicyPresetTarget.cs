@@ -6,7 +6,10 @@ namespace InvarLock.Fuzz.Targets;
 /// every metric and guard validator, through <see cref="PolicyResolver.Resolve"/>.</summary>
 internal sealed class PolicyPresetTarget : IFuzzTarget
 {
-    public string Name => "policy-preset";
+    /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
+    public const string TargetName = "policy-preset";
+
+    public string Name => TargetName;
 
     public void Run(byte[] input)
     {

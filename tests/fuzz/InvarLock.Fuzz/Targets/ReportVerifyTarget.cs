@@ -9,7 +9,10 @@ namespace InvarLock.Fuzz.Targets;
 /// command), so <see cref="WriteSeeds"/> writes none of its own.</remarks>
 internal sealed class ReportVerifyTarget : IFuzzTarget
 {
-    public string Name => "report";
+    /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
+    public const string TargetName = "report";
+
+    public string Name => TargetName;
 
     public void Run(byte[] input)
     {

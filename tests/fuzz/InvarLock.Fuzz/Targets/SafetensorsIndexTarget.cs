@@ -10,7 +10,10 @@ internal sealed class SafetensorsIndexTarget : IFuzzTarget
     private const string FirstShard = "model-00001-of-00002.safetensors";
     private const string SecondShard = "model-00002-of-00002.safetensors";
 
-    public string Name => "safetensors-index";
+    /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
+    public const string TargetName = "safetensors-index";
+
+    public string Name => TargetName;
 
     public void Run(byte[] input)
     {

@@ -9,7 +9,10 @@ internal sealed class SafetensorsTarget : IFuzzTarget
     /// <summary>Tensors above this many elements are not converted (the fuzzed files are small; this bounds the work per input).</summary>
     private const long MaxConvertedElements = 1 << 20;
 
-    public string Name => "safetensors";
+    /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
+    public const string TargetName = "safetensors";
+
+    public string Name => TargetName;
 
     public void Run(byte[] input)
     {
