@@ -8,6 +8,7 @@ using SharpFuzz;
 //   InvarLock.Fuzz replay <target> <file|folder>...  runs each input in-process (crash = unexpected exception, hang = over 10 s)
 //   InvarLock.Fuzz seed <corpus-root>                writes the seed corpora, one folder per target
 //   InvarLock.Fuzz list                              prints the target names
+// INVARLOCK_FUZZ_VERBOSE=1 prints each documented rejection (error code and message) during replay.
 const int ExitFinding = 1;
 const int ExitUsage = 2;
 TimeSpan hangLimit = TimeSpan.FromSeconds(10);
@@ -122,8 +123,12 @@ static bool RunExpectingRejection(IFuzzTarget target, byte[] input)
         target.Run(input);
         return true;
     }
-    catch (InvarLockException)
+    catch (InvarLockException e)
     {
+        if (Environment.GetEnvironmentVariable("INVARLOCK_FUZZ_VERBOSE") == "1")
+        {
+            Console.Error.WriteLine($"rejected: {e.Code.Id}: {e.Message}");
+        }
         return false;
     }
 }

@@ -1,9 +1,8 @@
-using InvarLock.Core.Policy;
 
 namespace InvarLock.Fuzz.Targets;
 
-/// <summary><c>--policy PATH=VALUE</c> overrides, one per input line, through <see cref="PolicyResolver.Resolve"/> (path
-/// parsing, value parsing, the merge and every validator).</summary>
+/// <summary><c>--policy PATH=VALUE</c> overrides, one per input line, (path
+/// parsing, value parsing, the merge and every validator), through <c>evaluate --policy</c>.</summary>
 internal sealed class PolicyOverrideTarget : IFuzzTarget
 {
     /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
@@ -14,7 +13,7 @@ internal sealed class PolicyOverrideTarget : IFuzzTarget
     public void Run(byte[] input)
     {
         string[] overrides = System.Text.Encoding.UTF8.GetString(input).Split('\n');
-        _ = PolicyResolver.Resolve(new PolicyRequest(null, null, null, null, overrides), FirstPartyGuards.Registry.GuardPolicies, _ => null);
+        FirstPartyGuards.EvaluatePolicyOnly(null, overrides);
     }
 
     public void WriteSeeds(string folder)

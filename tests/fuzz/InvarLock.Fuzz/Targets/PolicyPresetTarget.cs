@@ -1,9 +1,8 @@
-using InvarLock.Core.Policy;
 
 namespace InvarLock.Fuzz.Targets;
 
 /// <summary>A <c>--preset FILE.yaml</c>: the bounded YAML reader, the preset's key checks, the merge into the tier and
-/// every metric and guard validator, through <see cref="PolicyResolver.Resolve"/>.</summary>
+/// every metric and guard validator, through <c>evaluate --preset</c> (<see cref="FirstPartyGuards.EvaluatePolicyOnly"/>).</summary>
 internal sealed class PolicyPresetTarget : IFuzzTarget
 {
     /// <summary>The target's name (a constant, so listing targets runs no instrumented code).</summary>
@@ -15,7 +14,7 @@ internal sealed class PolicyPresetTarget : IFuzzTarget
     {
         string path = Path.Combine(FuzzWorkspace.CleanFolder(Name), "preset.yaml");
         File.WriteAllBytes(path, input);
-        _ = PolicyResolver.Resolve(new PolicyRequest(null, null, null, path, []), FirstPartyGuards.Registry.GuardPolicies, _ => null);
+        FirstPartyGuards.EvaluatePolicyOnly(path, []);
     }
 
     public void WriteSeeds(string folder)
@@ -43,7 +42,7 @@ internal sealed class PolicyPresetTarget : IFuzzTarget
             "{guards: {spectral: {max_caps: 5}}, metrics: {pm_ratio: {hysteresis_ratio: 0.001}}, guard_order: ['invariants', \"spectral\"]}\n");
         File.WriteAllText(Path.Combine(folder, "anchors-and-tags.yaml"),
             "guards: &g\n  spectral: !!map {max_caps: 0x10}\nmetrics: {pm_tail: {mode: ~, min_windows: 1e2}}\n---\nsecond: document\n");
-        using Stream tiers = typeof(PolicyResolver).Assembly.GetManifestResourceStream("InvarLock.Core.Policy.tiers.yaml")
+        using Stream tiers = typeof(InvarLock.Core.Evaluator).Assembly.GetManifestResourceStream("InvarLock.Core.Policy.tiers.yaml")
             ?? throw new InvalidOperationException("the shipped tiers.yaml resource is missing");
         using var reader = new StreamReader(tiers);
         File.WriteAllText(Path.Combine(folder, "shipped-tiers.yaml"), reader.ReadToEnd());
