@@ -133,4 +133,39 @@ public sealed class TailStatisticsBoundaryTests
         Assert.False(TailStatistics.Compute(deltas, null, fail).Acceptable(fail));
         Assert.True(TailStatistics.Compute(deltas, null, warn).Acceptable(warn));
     }
+    [Fact]
+    public void Compute_NoFiniteValues_PassesWithoutWarning()
+    {
+        var t = TailStatistics.Compute([double.NaN, double.PositiveInfinity], null, new TailPolicy("warn", 1, 0.5, 0.0, 0.0, 0.0));
+
+        Assert.True(t.Passed);
+        Assert.False(t.Warned);
+        Assert.Empty(t.Violations);
+    }
+
+    [Fact]
+    public void Compute_EvaluatedAndPassedInWarnMode_NotWarned()
+    {
+        var t = TailStatistics.Compute([0, 0, 0], null, new TailPolicy("warn", 1, 0.5, 1.0, 0.5, 0.5));
+
+        Assert.True(t.Evaluated);
+        Assert.True(t.Passed);
+        Assert.False(t.Warned);
+    }
+
+    [Fact]
+    public void Compute_NullArguments_ArgumentNullException()
+    {
+        Assert.Throws<ArgumentNullException>(() => TailStatistics.Compute(null!, null, TailPolicy.Default));
+        Assert.Throws<ArgumentNullException>(() => TailStatistics.Compute([1.0], null, null!));
+    }
+
+    [Theory]
+    [InlineData("off")]
+    [InlineData("warn")]
+    [InlineData("fail")]
+    public void Sanitized_KnownMode_Kept(string mode) => Assert.Equal(mode, new TailPolicy(mode, 1, 0.5, null, 0, null).Sanitized().Mode);
+
+    [Fact]
+    public void Default_IsTheBalancedTier() => Assert.Equal(new TailPolicy("warn", 50, 0.95, 0.20, 1e-4, 1.0), TailPolicy.Default);
 }
