@@ -19,6 +19,11 @@ public static partial class PluginManifestReader
         {
             throw Refuse(displayName, $"larger than {MaxManifestBytes} bytes");
         }
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings and only fails when a string is read.
+            throw Refuse(displayName, "not valid UTF-8");
+        }
         JsonDocument doc;
         try
         {

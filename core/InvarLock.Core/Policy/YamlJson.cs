@@ -54,6 +54,12 @@ internal static class YamlJson
             throw new InvarLockException(ErrorCodes.InvalidPolicy,
                 $"{source}: invalid YAML at line {ex.Start.Line}: {CliLine(ex.Message)}");
         }
+        catch (InvalidOperationException ex) when (ex.Source == typeof(Parser).Assembly.GetName().Name)
+        {
+            // YamlDotNet's scanner throws InvalidOperationException (not YamlException) on some malformed flow
+            // collections (found by fuzzing, docs/security/fuzzing.md); it is still invalid YAML.
+            throw new InvarLockException(ErrorCodes.InvalidPolicy, $"{source}: invalid YAML ({CliLine(ex.Message)})");
+        }
     }
 
     /// <summary>Reads one node (scalar, mapping or sequence) and everything inside it, iteratively.</summary>

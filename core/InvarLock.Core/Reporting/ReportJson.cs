@@ -68,6 +68,11 @@ public static class ReportJson
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes = InputFile.ReadAllBytes(path, MaxReportBytes, ErrorCodes.MalformedReport, "report file");
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings and only fails when a string is read (found by fuzzing).
+            throw new InvarLockException(ErrorCodes.MalformedReport, $"{path}: not a valid evaluation report (not valid UTF-8)");
+        }
         try
         {
             var documentOptions = new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false };

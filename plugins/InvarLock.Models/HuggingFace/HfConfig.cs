@@ -1,6 +1,7 @@
 using InvarLock.Models.Gpt2;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.IO;
 
@@ -55,6 +56,11 @@ public sealed class HfConfig
 
     internal static HfConfig Parse(string path, byte[] bytes)
     {
+        if (!Utf8.IsValid(bytes))
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings and only fails when a string is read.
+            throw Malformed(path, "not valid UTF-8");
+        }
         JsonElement root;
         try
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.IO;
 
@@ -35,6 +36,10 @@ public static class RemoteCodePolicy
         {
             string path = Path.Combine(folder, name);
             byte[] bytes = InputFile.ReadAllBytes(path, HfConfig.MaxConfigBytes, ErrorCodes.MalformedConfig, "config file");
+            if (!Utf8.IsValid(bytes))
+            {
+                throw new InvarLockException(ErrorCodes.MalformedConfig, $"{path}: not valid UTF-8");
+            }
             JsonDocument document;
             try
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using InvarLock.Models.Weights;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.IO;
@@ -117,6 +118,11 @@ public static class SafetensorsCheckpoint
     private static List<(string, HashSet<string>?)> ReadIndex(string folder, string indexPath)
     {
         byte[] bytes = InputFile.ReadAllBytes(indexPath, MaxIndexBytes, ErrorCodes.MalformedSafetensors, "shard index");
+        if (!Utf8.IsValid(bytes))
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings and only fails when a string is read.
+            throw SafetensorsHeader.Malformed(indexPath, "index is not valid UTF-8");
+        }
         JsonDocument document;
         try
         {

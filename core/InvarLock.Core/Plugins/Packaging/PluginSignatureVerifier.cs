@@ -107,7 +107,7 @@ public static class PluginSignatureVerifier
         {
             throw Refuse(displayName, $"signature is malformed ({e.Code}: {e.Message})");
         }
-        catch (Exception e) when (e is CryptographicException or InvalidDataException)
+        catch (Exception e) when (e is CryptographicException or InvalidDataException or EndOfStreamException)
         {
             throw Refuse(displayName, $"signature is malformed ({e.Message})");
         }
