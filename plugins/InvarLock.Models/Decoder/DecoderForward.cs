@@ -11,11 +11,11 @@ namespace InvarLock.Models.Decoder;
 /// Scratch buffers are reused across windows (grown to the longest window seen).</summary>
 /// <remarks>Not thread-safe: one window at a time. Compute is float32 whatever the stored type: 16-bit weights are
 /// widened inside the GEMM's packing, embedding rows as they are gathered. The output head is not applied here: the caller
-/// gets the final hidden states and a <see cref="DecoderOutputHead"/> and pulls logits in vocabulary chunks. Module outputs
+/// gets the final hidden states and a <see cref="LinearOutputHead"/> and pulls logits in vocabulary chunks. Module outputs
 /// go to the taps by (role, layer) in execution order.</remarks>
 internal sealed class DecoderForward
 {
-    /// <summary>Vocabulary columns per output-head GEMM (the head's <see cref="DecoderOutputHead.ColumnBlock"/>).</summary>
+    /// <summary>Vocabulary columns per output-head GEMM (the head's <see cref="LinearOutputHead.ColumnBlock"/>).</summary>
     internal const int VocabChunk = 2048;
 
     private readonly DecoderConfig _c;
@@ -65,7 +65,7 @@ internal sealed class DecoderForward
 
     /// <summary>Runs the trunk on one window and returns the final norm's output, [T, hidden] row-major (borrowed: valid
     /// until the next call). Delivers the head's logits to a tap that asks for them.</summary>
-    internal ReadOnlySpan<float> Hidden(DecoderWeights weights, ReadOnlySpan<int> tokens, int windowIndex, TapPlan? taps, DecoderOutputHead head)
+    internal ReadOnlySpan<float> Hidden(DecoderWeights weights, ReadOnlySpan<int> tokens, int windowIndex, TapPlan? taps, LinearOutputHead head)
     {
         int length = tokens.Length;
         if (length == 0)
@@ -84,7 +84,7 @@ internal sealed class DecoderForward
     }
 
     /// <summary>The logits of every position, [T, vocab] row-major.</summary>
-    internal float[] Logits(DecoderWeights weights, ReadOnlySpan<int> tokens, DecoderOutputHead head)
+    internal float[] Logits(DecoderWeights weights, ReadOnlySpan<int> tokens, LinearOutputHead head)
     {
         int length = tokens.Length;
         var logits = new float[checked(length * _c.Vocab)];
@@ -321,7 +321,7 @@ internal sealed class DecoderForward
         }
     }
 
-    private void HeadLogits(DecoderOutputHead head, ReadOnlySpan<float> hidden, int rows, float[] logits)
+    private void HeadLogits(LinearOutputHead head, ReadOnlySpan<float> hidden, int rows, float[] logits)
     {
         int vocab = _c.Vocab;
         for (int j0 = 0; j0 < vocab; j0 += VocabChunk)

@@ -86,7 +86,7 @@ public sealed class DecoderModel : IModel
     {
         ArgumentNullException.ThrowIfNull(windows);
         DecoderWeights weights = DecoderWeights.Resolve(Config, _weights);
-        var head = new DecoderOutputHead(weights.Head, Config.Hidden, Config.Vocab, Threads);
+        var head = new LinearOutputHead(weights.Head, null, Config.Hidden, Config.Vocab, DecoderForward.VocabChunk, Threads);
         TapPlan? plan = TapPlan.Create(taps, _modules);
         for (int w = 0; w < windows.Count; w++)
         {
@@ -101,7 +101,7 @@ public sealed class DecoderModel : IModel
     internal float[] ComputeLogits(ReadOnlySpan<int> tokens)
     {
         DecoderWeights weights = DecoderWeights.Resolve(Config, _weights);
-        return _forward.Logits(weights, tokens, new DecoderOutputHead(weights.Head, Config.Hidden, Config.Vocab, Threads));
+        return _forward.Logits(weights, tokens, new LinearOutputHead(weights.Head, null, Config.Hidden, Config.Vocab, DecoderForward.VocabChunk, Threads));
     }
 
     /// <summary>The rotary inverse frequencies a window of <paramref name="length"/> tokens uses (null without RoPE).</summary>

@@ -11,12 +11,12 @@ namespace InvarLock.Models.Encoder;
 /// <summary>The encoder forward pass (BERT and RoBERTa): embeddings (word + position + token type 0) and their LayerNorm,
 /// post-norm blocks <c>x = LN(x + attn(x))</c>, <c>x = LN(x + down(gelu(up(x))))</c> with bidirectional attention, then
 /// the masked-LM head transform <c>LN(gelu(dense(x)))</c>, whose output is what the sink gets; the tied decoder (word
-/// embedding + bias) is the <see cref="EncoderOutputHead"/>. Scratch buffers are reused across windows.</summary>
+/// embedding + bias) is the <see cref="LinearOutputHead"/>. Scratch buffers are reused across windows.</summary>
 /// <remarks>Not thread-safe: one window at a time. Compute is float32 whatever the stored type. Every token of a window is
 /// attended (our windows carry no padding). Module outputs go to the taps in execution order.</remarks>
 internal sealed class EncoderForward
 {
-    /// <summary>Vocabulary columns per output-head GEMM (the head's <see cref="EncoderOutputHead.ColumnBlock"/>).</summary>
+    /// <summary>Vocabulary columns per output-head GEMM (the head's <see cref="LinearOutputHead.ColumnBlock"/>).</summary>
     internal const int VocabChunk = 2048;
 
     private readonly EncoderConfig _c;

@@ -70,7 +70,7 @@ internal sealed class EncoderModel : IModel
     {
         ArgumentNullException.ThrowIfNull(windows);
         EncoderWeightSet weights = EncoderWeightSet.Resolve(Config, _weights);
-        var head = new EncoderOutputHead(weights.WordEmbedding, weights.HeadBias, Config.Hidden, Config.Vocab, Threads);
+        var head = new LinearOutputHead(weights.WordEmbedding, weights.HeadBias, Config.Hidden, Config.Vocab, EncoderForward.VocabChunk, Threads);
         TapPlan? plan = TapPlan.Create(taps, _modules);
         for (int w = 0; w < windows.Count; w++)
         {
@@ -85,7 +85,7 @@ internal sealed class EncoderModel : IModel
     internal float[] ComputeLogits(ReadOnlySpan<int> tokens)
     {
         EncoderWeightSet weights = EncoderWeightSet.Resolve(Config, _weights);
-        var head = new EncoderOutputHead(weights.WordEmbedding, weights.HeadBias, Config.Hidden, Config.Vocab, Threads);
+        var head = new LinearOutputHead(weights.WordEmbedding, weights.HeadBias, Config.Hidden, Config.Vocab, EncoderForward.VocabChunk, Threads);
         ReadOnlySpan<float> hidden = _forward.Hidden(weights, tokens, 0, null);
         var logits = new float[checked(tokens.Length * Config.Vocab)];
         head.Logits(hidden, tokens.Length, 0, Config.Vocab, logits);

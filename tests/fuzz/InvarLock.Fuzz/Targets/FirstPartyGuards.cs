@@ -1,5 +1,5 @@
 using InvarLock.Core;
-using InvarLock.Core.Metrics;
+using InvarLock.Metrics;
 using InvarLock.Core.Pipeline;
 using InvarLock.Core.Plugins;
 using InvarLock.Data;
@@ -16,7 +16,7 @@ internal static class FirstPartyGuards
     private static readonly Lazy<PluginRegistry> LazyRegistry = new(() =>
     {
         var registry = new PluginRegistry();
-        registry.Register(new CoreMetricsPluginModule(), PluginSource.FirstParty);
+        registry.Register(new MetricsPluginModule(), PluginSource.FirstParty);
         registry.Register(new DataPluginModule(), PluginSource.FirstParty);
         registry.Register(new ModelsPluginModule(), PluginSource.FirstParty);
         registry.Register(new GuardsPluginModule(), PluginSource.FirstParty);
