@@ -18,8 +18,6 @@ internal sealed class CausalTokenComparison : ITokenComparison
 
     public CausalTokenComparison() => Baseline = new RecordingSink(this);
 
-    public string Name => "kl_top1";
-
     public IWindowSink Baseline { get; }
 
     public IReadOnlyList<TokenComparisonWindow> Results => _results;

@@ -112,14 +112,7 @@ internal sealed class DecoderForward
             throw new InvarLockException(ErrorCodes.Usage, string.Create(CultureInfo.InvariantCulture,
                 $"{c.ModelType}: window {windowIndex} has {t} tokens; the model supports at most {c.MaxPositions} (n_positions)"));
         }
-        foreach (int id in tokens)
-        {
-            if ((uint)id >= (uint)c.Vocab)
-            {
-                throw new InvarLockException(ErrorCodes.Usage, string.Create(CultureInfo.InvariantCulture,
-                    $"{c.ModelType}: window {windowIndex} holds token id {id}, outside the vocabulary [0, {c.Vocab})"));
-            }
-        }
+        RequiredTensors.RequireInVocabulary(tokens, c.Vocab, c.ModelType, windowIndex);
         EnsureCapacity(t);
         Span<float> x = _x.AsSpan(0, t * d);
         Span<float> h = _h.AsSpan(0, t * d);

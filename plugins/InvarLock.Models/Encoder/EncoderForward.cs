@@ -58,14 +58,7 @@ internal sealed class EncoderForward
             throw new InvarLockException(ErrorCodes.Usage, string.Create(CultureInfo.InvariantCulture,
                 $"{c.ModelType}: window {windowIndex} has {t} tokens; the model supports at most {c.MaxWindow} (max_position_embeddings {c.MaxPositions})"));
         }
-        foreach (int id in tokens)
-        {
-            if ((uint)id >= (uint)c.Vocab)
-            {
-                throw new InvarLockException(ErrorCodes.Usage, string.Create(CultureInfo.InvariantCulture,
-                    $"{c.ModelType}: window {windowIndex} holds token id {id}, outside the vocabulary [0, {c.Vocab})"));
-            }
-        }
+        RequiredTensors.RequireInVocabulary(tokens, c.Vocab, c.ModelType, windowIndex);
         EnsureCapacity(t);
         Span<float> x = _x.AsSpan(0, t * d);
         Span<float> h = _h.AsSpan(0, t * d);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using InvarLock.Models.Weights;
 using InvarLock.Sdk.Errors;
 using InvarLock.Sdk.Models;
 
@@ -65,46 +66,13 @@ internal sealed class EncoderLayout
     }
 
     /// <summary>Why <paramref name="name"/> (a canonical tensor name) is not a parameter of this model, or null when it is.</summary>
-    internal string? UnexpectedTensorProblem(string name)
-    {
-        if (_names.Contains(name))
-        {
-            return null;
-        }
-        int layer = _c.Names.LayerOf(name);
-        if (layer >= _c.Layers)
-        {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"belongs to layer {layer}, but config.json has {_c.Layers} layers (0-{_c.Layers - 1})");
-        }
-        return $"is not a parameter of the {_c.ModelType} masked-LM model config.json describes (an extra tensor)";
-    }
+    internal string? UnexpectedTensorProblem(string name) =>
+        RequiredTensors.Unexpected(name, _names, _c.Names.LayerOf(name), _c.Layers, $"{_c.ModelType} masked-LM model");
 
     /// <summary>Checks that every required tensor exists with its shape and nothing else is there.</summary>
     /// <exception cref="InvarLockException"><see cref="ErrorCodes.ShapeMismatch"/> naming <paramref name="source"/>.</exception>
-    internal void Validate(IParameterStore weights, string source)
-    {
-        foreach (var (name, shape) in _tensors)
-        {
-            if (!weights.TryGet(name, out ParameterInfo info))
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch, string.Create(CultureInfo.InvariantCulture,
-                    $"{source}: the weights have no tensor '{name}', which config.json ({_c.ModelType}, {_c.Layers} layers) requires"));
-            }
-            if (!info.Shape.SequenceEqual(shape))
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch,
-                    $"{source}: tensor '{name}' has shape [{string.Join(", ", info.Shape)}], config.json implies [{string.Join(", ", shape)}]");
-            }
-        }
-        foreach (ParameterInfo info in weights.All)
-        {
-            if (UnexpectedTensorProblem(info.Name) is { } problem)
-            {
-                throw new InvarLockException(ErrorCodes.ShapeMismatch, $"{source}: tensor '{info.Name}' {problem}");
-            }
-        }
-    }
+    internal void Validate(IParameterStore weights, string source) =>
+        RequiredTensors.Validate(weights, _tensors, UnexpectedTensorProblem, source, _c.ModelType, _c.Layers);
 
     /// <summary>The modules in execution order, with roles, layers and output widths.</summary>
     internal List<ModuleInfo> BuildModules()

@@ -8,9 +8,6 @@ namespace InvarLock.Sdk.Metrics;
 /// Only one model needs to be resident at a time.</summary>
 public interface ITokenComparison : IDisposable
 {
-    /// <summary>Short names of the figures it produces, for the report (for example <c>kl</c>, <c>top1</c>).</summary>
-    string Name { get; }
-
     /// <summary>Records what the comparison needs from each baseline window (window index = position in the
     /// baseline pass's list).</summary>
     IWindowSink Baseline { get; }
