@@ -73,10 +73,13 @@ internal static class MetricPolicyValidator
                     $"metrics.{path}: {node.ToJsonString()} is outside [{PolicyResolver.Format(min)}, {PolicyResolver.Format(max)}]");
             }
         }
-        string? mode = (metrics["pm_tail"] as JsonObject)?["mode"]?.GetValue<string>();
+        JsonNode? modeNode = (metrics["pm_tail"] as JsonObject)?["mode"];
+        string? mode = modeNode is JsonValue modeValue && modeValue.TryGetValue(out string? text) ? text : null;
         if (mode is not ("warn" or "fail" or "off"))
         {
-            throw new InvarLockException(ErrorCodes.InvalidPolicy, $"metrics.pm_tail.mode: '{mode}' must be one of warn, fail, off");
+            // A number, boolean or list is shown as JSON (a string or a missing mode in quotes).
+            string shown = mode is null && modeNode is not null ? modeNode.ToJsonString() : $"'{mode}'";
+            throw new InvarLockException(ErrorCodes.InvalidPolicy, $"metrics.pm_tail.mode: {shown} must be one of warn, fail, off");
         }
     }
 

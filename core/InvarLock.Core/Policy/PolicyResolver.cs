@@ -100,9 +100,15 @@ internal static class PolicyResolver
         }
 
         var order = new List<string>();
-        foreach (JsonNode? n in (JsonArray)doc["guard_order"]!)
+        if (doc["guard_order"] is not JsonArray orderNodes)
         {
-            order.Add(n?.GetValue<string>() ?? throw new InvarLockException(ErrorCodes.InvalidPolicy, "guard_order: entries must be guard names"));
+            throw new InvarLockException(ErrorCodes.InvalidPolicy, "guard_order: must be a list of guard names");
+        }
+        foreach (JsonNode? n in orderNodes)
+        {
+            order.Add(n is JsonValue v && v.TryGetValue(out string? name)
+                ? name
+                : throw new InvarLockException(ErrorCodes.InvalidPolicy, "guard_order: entries must be guard names"));
         }
         foreach (var (key, _) in doc)
         {

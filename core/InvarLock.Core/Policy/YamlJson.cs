@@ -164,7 +164,9 @@ internal static class YamlJson
         {
             return JsonValue.Create(l);
         }
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
+        // Only finite numbers: .NET also parses "NaN", "Infinity" and overflowing exponents ("1e999"), which YAML's core
+        // schema does not call numbers and which JSON cannot hold (writing one throws), so they stay strings.
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
         {
             return JsonValue.Create(d);
         }
