@@ -111,6 +111,12 @@ public static class PluginSignatureVerifier
         {
             throw Refuse(displayName, $"signature is malformed ({e.Message})");
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // NuGet's signed-archive reader seeks to offsets read from the zip records; an offset past the file's end
+            // surfaces as the stream's ArgumentOutOfRangeException.
+            throw Refuse(displayName, $"signature is malformed (a zip record points outside the file: {e.Message})");
+        }
     }
 
     private static VerifySignaturesResult Run(PackageSignatureVerifier verifier, PackageArchiveReader reader, SignedPackageVerifierSettings settings) =>
