@@ -172,6 +172,10 @@ internal static class HuggingFaceReference
         int total = 0;
         foreach (string file in files)
         {
+            if (!IsProseFile(file))
+            {
+                continue;
+            }
             string text = file.EndsWith(".gz", StringComparison.Ordinal) ? ReadGzip(file) : File.ReadAllText(file, Encoding.UTF8);
             if (text.Length == 0)
             {
@@ -186,6 +190,15 @@ internal static class HuggingFaceReference
         }
         Assert.True(total >= 200_000, $"only {total} chars of Debian prose found (install debian-faq: bash test.sh does)");
         return texts;
+    }
+
+    /// <summary>Text documents only: the FAQ folder also ships the FAQ as PDF and PostScript, whose binary streams are
+    /// not prose (decoded as UTF-8 they are mostly U+FFFD, controls and unassigned scalars).</summary>
+    private static bool IsProseFile(string path)
+    {
+        string name = Path.GetFileName(path);
+        return !(name.Contains(".pdf", StringComparison.Ordinal) || name.Contains(".ps", StringComparison.Ordinal)
+            || name.Contains(".dvi", StringComparison.Ordinal));
     }
 
     private static string ReadGzip(string path)
