@@ -314,6 +314,10 @@ internal sealed class TokenizerJsonReader
             if (Optional(e, "Regex") is { } r)
             {
                 string pattern = String(r, where + ".Regex");
+                if (LlamaSplitPattern.TryCreate(pattern) is { } scanner)
+                {
+                    return scanner;
+                }
                 try
                 {
                     return new RegexPattern(pattern, _path);

@@ -10,7 +10,7 @@ internal abstract class CharMapNormalizer : INormalizer
     public void Normalize(NormalizedText text)
     {
         string source = text.Text;
-        var builder = new NormalizedText.Builder(source.Length + 8);
+        var builder = text.NewBuilder(source.Length + 8);
         Span<char> output = stackalloc char[8];
         bool changed = false;
         for (int i = 0; i < source.Length;)
