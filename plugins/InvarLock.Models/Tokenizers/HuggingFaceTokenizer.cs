@@ -302,7 +302,11 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     /// <summary>Lone surrogates become U+FFFD, as UTF-8 encoding (and so Hugging Face's Rust strings) would have it.</summary>
     private static string WithoutLoneSurrogates(string text)
     {
-        int i = 0;
+        int i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0)
+        {
+            return text;
+        }
         for (; i < text.Length; i++)
         {
             char c = text[i];

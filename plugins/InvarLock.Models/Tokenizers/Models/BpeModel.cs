@@ -136,11 +136,6 @@ internal sealed class BpeModel : ITokenModel
         {
             return;
         }
-        if (_ignoreMerges && _vocab.TryGetValue(piece, out int whole))
-        {
-            output.Add(new ModelToken(whole, 0, piece.Length));
-            return;
-        }
         if (_cutBeforeWordStarts && piece.Length > MaxCachedPieceLength)
         {
             int wordStart = 0;
@@ -164,7 +159,7 @@ internal sealed class BpeModel : ITokenModel
         bool cacheable = piece.Length <= MaxCachedPieceLength;
         if (!cacheable || !_cacheLookup.TryGetValue(piece, out var word))
         {
-            word = MergeWord(piece);
+            word = _ignoreMerges && _vocabLookup.TryGetValue(piece, out int whole) ? [new ModelToken(whole, 0, piece.Length)] : MergeWord(piece);
             if (cacheable && Volatile.Read(ref _cacheCount) < MaxCacheEntries && _cache.TryAdd(piece.ToString(), word))
             {
                 Interlocked.Increment(ref _cacheCount);

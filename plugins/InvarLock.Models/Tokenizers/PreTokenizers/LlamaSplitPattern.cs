@@ -11,8 +11,8 @@ namespace InvarLock.Models.Tokenizers.PreTokenizers;
 /// <para>Every position starts a match (each char is a letter, a number, whitespace or "other"), so the scanner asks,
 /// at each position, which alternative the backtracking engine would take first:</para>
 /// <list type="number">
-/// <item><c>(?i:'s|'t|'re|'ve|'m|'ll|'d)</c>: an apostrophe and a contraction, any case (the scanner compares with
-/// the same invariant case folding the regex uses, <see cref="char.ToLowerInvariant"/> plus U+017F for s);</item>
+/// <item><c>(?i:'s|'t|'re|'ve|'m|'ll|'d)</c>: an apostrophe and a contraction in ASCII letters of either case (the
+/// invariant-culture regex does not fold U+017F LONG S to s; the hostile strings hold <c>'ſ</c>);</item>
 /// <item><c>[^\r\n\p{L}\p{N}]?\p{L}+</c>: a letter run, with one leading scalar that is not CR, LF, letter or number;</item>
 /// <item><c>\p{N}{1,3}</c> (or <c>\p{N}</c>): the numbers;</item>
 /// <item><c> ?[^\s\p{L}\p{N}]+[\r\n]*</c>: an optional space, a run of "other", then any CR/LF;</item>
@@ -148,9 +148,8 @@ internal sealed class LlamaSplitPattern : SplitPattern
         return (a, b) is ('r', 'e') or ('v', 'e') or ('l', 'l') ? start + 3 : 0;
     }
 
-    /// <summary>The case-insensitive comparison of the regex for the letters of the contractions: ASCII case, and
-    /// U+017F LATIN SMALL LETTER LONG S, which folds to s (U+212A KELVIN SIGN folds to k, not used here).</summary>
-    private static char Fold(char c) => c == '\u017F' ? 's' : c < 0x80 ? char.ToLowerInvariant(c) : c;
+    /// <summary>The case-insensitive comparison of the regex for the letters of the contractions: ASCII case only.</summary>
+    private static char Fold(char c) => char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
 
     private static int NewlinesEnd(string text, int position)
     {
