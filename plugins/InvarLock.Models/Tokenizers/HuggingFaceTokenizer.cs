@@ -26,6 +26,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     private readonly string?[] _tokenById;
     private readonly bool[] _isSpecial;
     private readonly HashSet<int> _addedIds = [];
+    private readonly bool _idsNeedAlignment;
 
     internal HuggingFaceTokenizer(TokenizerPipeline pipeline, TokenizerConfigFile config, string source, TokenizerInfo? infoOverride = null)
     {
@@ -72,6 +73,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         }
         _rawMatcher = new AddedTokenMatcher(raw);
         _normalizedMatcher = new AddedTokenMatcher(normalized);
+        _idsNeedAlignment = pipeline.PreTokenizer?.NeedsAlignment(piecesMayBeSlices: !_normalizedMatcher.IsEmpty) ?? false;
 
         (SpecialPrefixIds, BosRule) = ResolveBos(pipeline, config, source);
         int? bos = SpecialPrefixIds.Count > 0 ? SpecialPrefixIds[0] : IdOfToken(config.BosToken);
@@ -116,7 +118,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     public int[] Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tokens = Run(text, matchSpecial: false);
+        var tokens = Run(text, matchSpecial: false, trackAlignment: _idsNeedAlignment);
         var ids = new int[tokens.Count];
         for (int i = 0; i < ids.Length; i++)
         {
@@ -131,7 +133,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     public IReadOnlyList<EncodedToken> EncodeDetailed(string text, bool matchSpecialTokens = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tokens = Run(text, matchSpecialTokens);
+        var tokens = Run(text, matchSpecialTokens, trackAlignment: true);
         var result = new EncodedToken[tokens.Count];
         for (int i = 0; i < result.Length; i++)
         {
@@ -184,7 +186,10 @@ public sealed class HuggingFaceTokenizer : ITokenizer
 
     private readonly record struct RawToken(int Id, int Start, int End, bool Added);
 
-    private List<RawToken> Run(string input, bool matchSpecial)
+    /// <summary>The tokens of <paramref name="input"/>. Without <paramref name="trackAlignment"/> (the ids-only path
+    /// of <see cref="Encode"/>) no per-char alignment is kept and the offsets are meaningless; the ids are the same
+    /// (see <see cref="NormalizedText"/>).</summary>
+    private List<RawToken> Run(string input, bool matchSpecial, bool trackAlignment)
     {
         string text = WithoutLoneSurrogates(input);
         var output = new List<RawToken>(text.Length / 3 + 4);
@@ -201,7 +206,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             {
                 continue;
             }
-            var stretch = NormalizedText.FromOriginal(text[start..end], start);
+            var stretch = NormalizedText.FromOriginal(start == 0 && end == text.Length ? text : text[start..end], start, trackAlignment);
             _pipeline.Normalizer?.Normalize(stretch);
             foreach (var (s, e, normalizedToken) in _normalizedMatcher.Split(stretch.Text, matchSpecial))
             {
@@ -297,7 +302,11 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     /// <summary>Lone surrogates become U+FFFD, as UTF-8 encoding (and so Hugging Face's Rust strings) would have it.</summary>
     private static string WithoutLoneSurrogates(string text)
     {
-        int i = 0;
+        int i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0)
+        {
+            return text;
+        }
         for (; i < text.Length; i++)
         {
             char c = text[i];

@@ -346,6 +346,10 @@ internal sealed class TokenizerJsonReader
             if (Optional(e, "Regex") is { } r)
             {
                 string pattern = String(r, where + ".Regex");
+                if (LlamaSplitPattern.TryCreate(pattern) is { } scanner)
+                {
+                    return scanner;
+                }
                 try
                 {
                     return new RegexPattern(pattern, _path);
@@ -396,10 +400,7 @@ internal sealed class TokenizerJsonReader
             case "WhitespaceSplit":
                 return new SplitPreTokenizer(new CharClassPattern(UnicodeClasses.IsWhitespace), SplitBehavior.Removed, invert: false);
             case "BertPreTokenizer":
-                return new SequencePreTokenizer([
-                    new SplitPreTokenizer(new CharClassPattern(UnicodeClasses.IsWhitespace), SplitBehavior.Removed, invert: false),
-                    new SplitPreTokenizer(new CharClassPattern(UnicodeClasses.IsBertPunctuation), SplitBehavior.Isolated, invert: false),
-                ]);
+                return new BertPreTokenizer();
             case "Punctuation":
                 return new SplitPreTokenizer(new CharClassPattern(UnicodeClasses.IsBertPunctuation),
                     Optional(e, "behavior") is { } b ? ReadBehavior(b, where + ".behavior") : SplitBehavior.Isolated, invert: false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using InvarLock.Models.Tokenizers.Text;
 
@@ -16,6 +17,7 @@ internal sealed class AddedTokenMatcher
     }
 
     private readonly Node _root = new();
+    private readonly SearchValues<char> _firstChars;
 
     public AddedTokenMatcher(IEnumerable<(string Pattern, AddedToken Token)> patterns)
     {
@@ -39,6 +41,7 @@ internal sealed class AddedTokenMatcher
             node.Token ??= token; // the first of identical patterns wins, as in Aho-Corasick
         }
         IsEmpty = _root.Children is null;
+        _firstChars = SearchValues.Create(IsEmpty ? [] : [.. _root.Children!.Keys]);
     }
 
     public bool IsEmpty { get; }
@@ -59,7 +62,9 @@ internal sealed class AddedTokenMatcher
             var (matchEnd, token) = LongestAt(text, position);
             if (token is null)
             {
-                position++;
+                // No match can start before the next char that starts some content.
+                int skip = text.AsSpan(position + 1).IndexOfAny(_firstChars);
+                position = skip < 0 ? text.Length : position + 1 + skip;
                 continue;
             }
             int start = position;

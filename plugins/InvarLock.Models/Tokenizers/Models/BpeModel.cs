@@ -11,7 +11,22 @@ namespace InvarLock.Models.Tokenizers.Models;
 /// (consecutive unknowns fused into one with <c>fuse_unk</c>; with no unknown token the scalar is dropped). Merges
 /// then apply through a priority queue: the lowest rank first, the leftmost position among equal ranks, each merge
 /// making new candidate pairs with its neighbours. With <c>ignore_merges</c> a piece that is itself in the vocabulary
-/// is one token. Results for pieces up to <see cref="MaxCachedPieceLength"/> chars are cached.</summary>
+/// is one token. Results for pieces up to <see cref="MaxCachedPieceLength"/> chars are cached (looked up by span, so a
+/// hit allocates nothing).
+/// <para><b>Cutting SentencePiece text at word starts.</b> A SentencePiece BPE file without a pre-tokenizer (Mistral,
+/// Llama 2) hands the model the whole normalized text as one piece, and one priority queue over millions of symbols
+/// is slow and uncacheable. BPE on a concatenation equals BPE on its parts whenever no token can span the cut: merges
+/// never cross it, and each part's merges happen in the same relative order (lowest rank, then leftmost) as in the
+/// whole. Cut before each ▁ that follows a char other than ▁, and any symbol ending at the cut ends with that char
+/// (a known char ends its symbol's text, which merges only concatenate), with <c>&gt;</c> (a byte-fallback
+/// <c>&lt;0xXX&gt;</c>) or with the unknown token's last char, while any symbol starting at the cut starts with ▁
+/// (▁ is a known token). A merge across the cut would make a vocabulary token (the reader checks that every merge
+/// makes one) holding a non-▁ char followed by ▁. So when, checked once at load, no vocabulary token holds a char
+/// other than ▁ followed by ▁, ▁ is in the vocabulary, the unknown token does not end with ▁, and neither
+/// <c>continuing_subword_prefix</c>, <c>end_of_word_suffix</c> nor <c>ignore_merges</c> is set (they make a symbol
+/// or a lookup depend on where the piece starts or ends), long pieces are tokenized word by word, each word through
+/// the cache. Unknown chars are not fused across a cut because the word after it starts with the known ▁. Otherwise
+/// the whole piece goes through one queue.</para></summary>
 internal sealed class BpeModel : ITokenModel
 {
     private const int MaxCacheEntries = 1 << 17;
@@ -28,12 +43,18 @@ internal sealed class BpeModel : ITokenModel
     private readonly string? _prefix;
     private readonly string? _suffix;
     private readonly ConcurrentDictionary<string, ModelToken[]> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ModelToken[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
+    private readonly bool _cutBeforeWordStarts;
     private int _cacheCount;
+
+    /// <summary>SentencePiece's word-start char, U+2581 LOWER ONE EIGHTH BLOCK.</summary>
+    internal const char WordStart = '\u2581';
 
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<BpeMerge> merges, BpeOptions options, string source)
     {
         _vocab = vocab;
         _vocabLookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _tokenById = VocabularyTable.TokensById(vocab, source);
         _fuseUnk = options.FuseUnk;
         _ignoreMerges = options.IgnoreMerges;
@@ -77,6 +98,30 @@ internal sealed class BpeModel : ITokenModel
             // Later duplicates win, as in Hugging Face's HashMap collect.
             _merges[PairKey(leftId, rightId)] = ((long)rank << 32) | (uint)mergedId;
         }
+        _cutBeforeWordStarts = CanCutBeforeWordStarts(vocab, options);
+    }
+
+    /// <summary>Whether long pieces are tokenized word by word (see the class remarks for why that gives the same ids).</summary>
+    internal bool CutsBeforeWordStarts => _cutBeforeWordStarts;
+
+    private bool CanCutBeforeWordStarts(Dictionary<string, int> vocab, BpeOptions options)
+    {
+        if (_prefix is not null || _suffix is not null || _ignoreMerges || !vocab.ContainsKey(WordStart.ToString())
+            || (options.UnkToken is { Length: > 0 } unk && unk[^1] == WordStart))
+        {
+            return false;
+        }
+        foreach (string token in vocab.Keys)
+        {
+            for (int at = token.IndexOf(WordStart, 1); at > 0; at = at + 1 < token.Length ? token.IndexOf(WordStart, at + 1) : -1)
+            {
+                if (token[at - 1] != WordStart)
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     public int IdCount => _tokenById.Length;
@@ -91,44 +136,63 @@ internal sealed class BpeModel : ITokenModel
         {
             return;
         }
-        if (_ignoreMerges && _vocab.TryGetValue(piece, out int whole))
+        if (_cutBeforeWordStarts && piece.Length > MaxCachedPieceLength)
         {
-            output.Add(new ModelToken(whole, 0, piece.Length));
+            int wordStart = 0;
+            for (int i = 1; i < piece.Length; i++)
+            {
+                if (piece[i] == WordStart && piece[i - 1] != WordStart)
+                {
+                    TokenizeSpan(piece.AsSpan(wordStart, i - wordStart), wordStart, output);
+                    wordStart = i;
+                }
+            }
+            TokenizeSpan(piece.AsSpan(wordStart), wordStart, output);
             return;
         }
-        bool cacheable = piece.Length <= MaxCachedPieceLength;
-        if (cacheable && _cache.TryGetValue(piece, out var cached))
-        {
-            output.AddRange(cached);
-            return;
-        }
-        var word = MergeWord(piece);
-        if (cacheable && Volatile.Read(ref _cacheCount) < MaxCacheEntries && _cache.TryAdd(piece, word))
-        {
-            Interlocked.Increment(ref _cacheCount);
-        }
-        output.AddRange(word);
+        TokenizeSpan(piece, 0, output);
     }
 
-    private ModelToken[] MergeWord(string piece)
+    /// <summary>Tokens of <paramref name="piece"/>, their ranges moved by <paramref name="offset"/>.</summary>
+    private void TokenizeSpan(ReadOnlySpan<char> piece, int offset, List<ModelToken> output)
+    {
+        bool cacheable = piece.Length <= MaxCachedPieceLength;
+        if (!cacheable || !_cacheLookup.TryGetValue(piece, out var word))
+        {
+            word = _ignoreMerges && _vocabLookup.TryGetValue(piece, out int whole) ? [new ModelToken(whole, 0, piece.Length)] : MergeWord(piece);
+            if (cacheable && Volatile.Read(ref _cacheCount) < MaxCacheEntries && _cache.TryAdd(piece.ToString(), word))
+            {
+                Interlocked.Increment(ref _cacheCount);
+            }
+        }
+        if (offset == 0)
+        {
+            output.AddRange(word);
+            return;
+        }
+        foreach (var token in word)
+        {
+            output.Add(new ModelToken(token.Id, token.Start + offset, token.End + offset));
+        }
+    }
+
+    private ModelToken[] MergeWord(ReadOnlySpan<char> piece)
     {
         var ids = new List<int>(piece.Length);
         var starts = new List<int>(piece.Length);
         var ends = new List<int>(piece.Length);
         (int Id, int Start, int End)? unk = null;
-        Span<byte> utf8 = stackalloc byte[4];
         var symbol = new StringBuilder(16);
         for (int i = 0; i < piece.Length;)
         {
-            Rune rune = Rune.GetRuneAt(piece, i);
-            int width = rune.Utf16SequenceLength;
+            Rune.DecodeFromUtf16(piece[i..], out Rune rune, out int width);
             bool isFirst = i == 0;
             bool isLast = i + width == piece.Length;
             int id;
             bool found;
             if ((_prefix is null || isFirst) && (_suffix is null || !isLast))
             {
-                found = _vocabLookup.TryGetValue(piece.AsSpan(i, width), out id);
+                found = _vocabLookup.TryGetValue(piece.Slice(i, width), out id);
             }
             else
             {
@@ -137,7 +201,7 @@ internal sealed class BpeModel : ITokenModel
                 {
                     symbol.Append(_prefix);
                 }
-                symbol.Append(piece, i, width);
+                symbol.Append(piece.Slice(i, width));
                 if (isLast && _suffix is not null)
                 {
                     symbol.Append(_suffix);
@@ -154,7 +218,7 @@ internal sealed class BpeModel : ITokenModel
                 }
                 Add(id, i, i + width);
             }
-            else if (!TryByteFallback(rune, i, i + width, utf8))
+            else if (!TryByteFallback(piece, i, i + width, ids, starts, ends))
             {
                 if (_unkId is int unkId)
                 {
@@ -190,39 +254,38 @@ internal sealed class BpeModel : ITokenModel
             starts.Add(start);
             ends.Add(end);
         }
+    }
 
-        bool TryByteFallback(Rune rune, int start, int end, Span<byte> bytes)
+    /// <summary>Adds the byte-fallback tokens of the symbol [<paramref name="start"/>, <paramref name="end"/>) when
+    /// <c>byte_fallback</c> holds and every byte has one; Hugging Face falls back on the symbol as looked up, prefix
+    /// and suffix included.</summary>
+    private bool TryByteFallback(ReadOnlySpan<char> piece, int start, int end, List<int> ids, List<int> starts, List<int> ends)
+    {
+        if (_byteFallbackIds is null)
         {
-            if (_byteFallbackIds is null)
+            return false;
+        }
+        bool isFirst = start == 0;
+        bool isLast = end == piece.Length;
+        string text = string.Concat(!isFirst && _prefix is not null ? _prefix : "", piece[start..end],
+            isLast && _suffix is not null ? _suffix : "");
+        int count = Encoding.UTF8.GetByteCount(text);
+        Span<byte> all = count <= 64 ? stackalloc byte[64] : new byte[count];
+        Encoding.UTF8.GetBytes(text, all);
+        for (int k = 0; k < count; k++)
+        {
+            if (_byteFallbackIds[all[k]] < 0)
             {
                 return false;
             }
-            // Hugging Face falls back on the symbol as looked up, prefix and suffix included.
-            string text = SymbolText(piece, start, end);
-            int count = Encoding.UTF8.GetByteCount(text);
-            Span<byte> all = count <= 64 ? stackalloc byte[64] : new byte[count];
-            Encoding.UTF8.GetBytes(text, all);
-            for (int k = 0; k < count; k++)
-            {
-                if (_byteFallbackIds[all[k]] < 0)
-                {
-                    return false;
-                }
-            }
-            for (int k = 0; k < count; k++)
-            {
-                Add(_byteFallbackIds[all[k]], start, end);
-            }
-            return true;
         }
-    }
-
-    private string SymbolText(string piece, int start, int end)
-    {
-        bool isFirst = start == 0;
-        bool isLast = end == piece.Length;
-        return string.Concat(!isFirst && _prefix is not null ? _prefix : "", piece.AsSpan(start, end - start),
-            isLast && _suffix is not null ? _suffix : "");
+        for (int k = 0; k < count; k++)
+        {
+            ids.Add(_byteFallbackIds[all[k]]);
+            starts.Add(start);
+            ends.Add(end);
+        }
+        return true;
     }
 
     /// <summary>Hugging Face's <c>Word::merge_all</c>.</summary>

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using InvarLock.Sdk.Errors;
 
 namespace InvarLock.Models.Tokenizers.Models;
@@ -9,6 +9,7 @@ namespace InvarLock.Models.Tokenizers.Models;
 internal sealed class WordPieceModel : ITokenModel
 {
     private readonly Dictionary<string, int> _vocab;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabLookup;
     private readonly string?[] _tokenById;
     private readonly string _prefix;
     private readonly int _maxChars;
@@ -17,6 +18,7 @@ internal sealed class WordPieceModel : ITokenModel
     public WordPieceModel(Dictionary<string, int> vocab, string unkToken, string prefix, int maxInputCharsPerWord, string source)
     {
         _vocab = vocab;
+        _vocabLookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
         _tokenById = VocabularyTable.TokensById(vocab, source);
         _prefix = prefix;
         _maxChars = maxInputCharsPerWord;
@@ -45,15 +47,45 @@ internal sealed class WordPieceModel : ITokenModel
             return;
         }
         int first = output.Count;
+        // Candidates are looked up as spans in one buffer holding the prefix then the piece: buffer[p + i] = piece[i]
+        // for the prefix length p. A later word piece starting at i is looked up after the prefix is written over
+        // buffer[i, i + p), chars of the piece that are already tokenized.
+        int bufferLength = _prefix.Length + piece.Length;
+        char[]? rented = null;
+        Span<char> buffer = bufferLength <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(bufferLength));
+        buffer = buffer[..bufferLength];
+        _prefix.CopyTo(buffer);
+        piece.CopyTo(buffer[_prefix.Length..]);
+        try
+        {
+            TokenizeInto(piece, buffer, first, output);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void TokenizeInto(string piece, Span<char> prefixedPiece, int first, List<ModelToken> output)
+    {
         int start = 0;
         while (start < piece.Length)
         {
+            if (start > 0)
+            {
+                _prefix.CopyTo(prefixedPiece[start..]);
+            }
             int end = piece.Length;
             int found = -1;
             while (start < end)
             {
-                string candidate = start > 0 ? string.Concat(_prefix, piece.AsSpan(start, end - start)) : piece[start..end];
-                if (_vocab.TryGetValue(candidate, out int id))
+                var candidate = start > 0
+                    ? prefixedPiece.Slice(start, _prefix.Length + end - start)
+                    : prefixedPiece.Slice(_prefix.Length, end);
+                if (_vocabLookup.TryGetValue(candidate, out int id))
                 {
                     found = id;
                     break;

@@ -9,8 +9,13 @@ internal abstract class CharMapNormalizer : INormalizer
 {
     public void Normalize(NormalizedText text)
     {
+        if (!text.TracksAlignment)
+        {
+            NormalizeUntracked(text);
+            return;
+        }
         string source = text.Text;
-        var builder = new NormalizedText.Builder(source.Length + 8);
+        var builder = text.NewBuilder(source.Length + 8);
         Span<char> output = stackalloc char[8];
         bool changed = false;
         for (int i = 0; i < source.Length;)
@@ -33,6 +38,33 @@ internal abstract class CharMapNormalizer : INormalizer
         if (changed)
         {
             text.Replace(builder);
+        }
+    }
+
+    /// <summary>The same mapping without alignment: unchanged runs are copied as spans, and nothing is built when no
+    /// scalar changes.</summary>
+    private void NormalizeUntracked(NormalizedText text)
+    {
+        string source = text.Text;
+        StringBuilder? result = null;
+        Span<char> output = stackalloc char[8];
+        int copied = 0;
+        for (int i = 0; i < source.Length;)
+        {
+            Rune rune = Rune.GetRuneAt(source, i);
+            int width = rune.Utf16SequenceLength;
+            int written = Map(rune, output);
+            if (written != width || !output[..written].SequenceEqual(source.AsSpan(i, width)))
+            {
+                result ??= new StringBuilder(source.Length + 8);
+                result.Append(source, copied, i - copied).Append(output[..written]);
+                copied = i + width;
+            }
+            i += width;
+        }
+        if (result is not null)
+        {
+            text.ReplaceUntracked(result.Append(source, copied, source.Length - copied).ToString());
         }
     }
 

@@ -16,13 +16,15 @@ internal sealed class ReplaceNormalizer(SplitPattern pattern, string content) : 
         }
         NormalizedText.Builder? builder = null;
         int copied = 0;
-        foreach (var (start, end) in pattern.Matches(s))
+        var matches = new List<(int Start, int End)>();
+        pattern.Matches(s, matches);
+        foreach (var (start, end) in matches)
         {
             if (end == start)
             {
                 continue;
             }
-            builder ??= new NormalizedText.Builder(s.Length + content.Length);
+            builder ??= text.NewBuilder(s.Length + content.Length);
             for (int i = copied; i < start; i++)
             {
                 builder.Append(s[i], text.Starts[i], text.Ends[i]);

@@ -28,7 +28,7 @@ internal sealed class StripNormalizer(bool left, bool right) : INormalizer
         {
             return;
         }
-        var builder = new NormalizedText.Builder(end - start);
+        var builder = text.NewBuilder(end - start);
         for (int i = start; i < end; i++)
         {
             builder.Append(s[i], text.Starts[i], text.Ends[i]);

@@ -19,7 +19,12 @@ internal sealed class UnicodeFormNormalizer(NormalizationForm form) : INormalize
             return;
         }
         string whole = source.Normalize(form);
-        var builder = new NormalizedText.Builder(whole.Length);
+        if (!text.TracksAlignment)
+        {
+            text.ReplaceUntracked(whole);
+            return;
+        }
+        var builder = text.NewBuilder(whole.Length);
         int segmentStart = 0;
         for (int i = 1; i <= source.Length; i++)
         {
@@ -33,7 +38,7 @@ internal sealed class UnicodeFormNormalizer(NormalizationForm form) : INormalize
         }
         if (builder.Text.Length != whole.Length || builder.Text.ToString() != whole)
         {
-            builder = new NormalizedText.Builder(whole.Length);
+            builder = text.NewBuilder(whole.Length);
             builder.Append(whole, text.Starts[0], text.Ends[^1]);
         }
         text.Replace(builder);

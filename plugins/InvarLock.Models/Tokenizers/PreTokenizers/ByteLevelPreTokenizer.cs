@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using InvarLock.Models.Tokenizers.Text;
 
@@ -35,7 +36,12 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
         foreach (var piece in output)
         {
             string text = piece.Text;
-            var builder = new NormalizedText.Builder(text.Length * 2);
+            if (!piece.TracksAlignment)
+            {
+                piece.ReplaceUntracked(ToByteLevelChars(text));
+                continue;
+            }
+            var builder = piece.NewBuilder(text.Length * 2);
             for (int i = 0; i < text.Length;)
             {
                 Rune rune = Rune.GetRuneAt(text, i);
@@ -51,5 +57,37 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
         }
         pieces.Clear();
         pieces.AddRange(output);
+    }
+
+    /// <summary>Each UTF-8 byte of <paramref name="text"/> as its byte-level char (<see cref="ByteLevelAlphabet"/>),
+    /// for a piece that does not track alignment.</summary>
+    private static string ToByteLevelChars(string text)
+    {
+        int i = 0;
+        while (i < text.Length && text[i] < 0x80 && ByteLevelAlphabet.ByteToChar[text[i]] == text[i])
+        {
+            i++;
+        }
+        if (i == text.Length)
+        {
+            return text; // printable ASCII is its own byte-level char
+        }
+        int byteCount = Encoding.UTF8.GetByteCount(text);
+        byte[]? rentedBytes = null;
+        char[]? rentedChars = null;
+        Span<byte> bytes = byteCount <= 256 ? stackalloc byte[256] : (rentedBytes = ArrayPool<byte>.Shared.Rent(byteCount));
+        Span<char> chars = byteCount <= 256 ? stackalloc char[256] : (rentedChars = ArrayPool<char>.Shared.Rent(byteCount));
+        int written = Encoding.UTF8.GetBytes(text, bytes);
+        for (int k = 0; k < written; k++)
+        {
+            chars[k] = ByteLevelAlphabet.ByteToChar[bytes[k]];
+        }
+        string result = new(chars[..written]);
+        if (rentedBytes is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rentedBytes);
+            ArrayPool<char>.Shared.Return(rentedChars!);
+        }
+        return result;
     }
 }

@@ -6,7 +6,7 @@ namespace InvarLock.Models.Tokenizers.PreTokenizers;
 /// own (Hugging Face's <c>Fn(char) -&gt; bool</c> pattern).</summary>
 internal sealed class CharClassPattern(Func<Rune, bool> predicate) : SplitPattern
 {
-    public override IEnumerable<(int Start, int End)> Matches(string text)
+    public override void Matches(string text, List<(int Start, int End)> output)
     {
         for (int i = 0; i < text.Length;)
         {
@@ -14,7 +14,7 @@ internal sealed class CharClassPattern(Func<Rune, bool> predicate) : SplitPatter
             int width = rune.Utf16SequenceLength;
             if (predicate(rune))
             {
-                yield return (i, i + width);
+                output.Add((i, i + width));
             }
             i += width;
         }

@@ -7,4 +7,10 @@ namespace InvarLock.Models.Tokenizers.PreTokenizers;
 internal interface IPreTokenizer
 {
     void PreTokenize(List<NormalizedText> pieces);
+
+    /// <summary>Whether the ids this pre-tokenizer gives depend on where in the original input a piece starts
+    /// (<see cref="NormalizedText.OriginalStart"/>) when <paramref name="piecesMayBeSlices"/> says it may be given
+    /// pieces cut out of a stretch: then the ids-only path has to track alignment (see <see cref="NormalizedText"/>).
+    /// Only <c>Metaspace</c> with <c>prepend_scheme: first</c> reads it.</summary>
+    bool NeedsAlignment(bool piecesMayBeSlices) => false;
 }

@@ -6,11 +6,11 @@ internal sealed class LiteralPattern(string literal) : SplitPattern
 {
     public string Literal { get; } = literal;
 
-    public override IEnumerable<(int Start, int End)> Matches(string text)
+    public override void Matches(string text, List<(int Start, int End)> output)
     {
         if (Literal.Length == 0)
         {
-            yield break;
+            return;
         }
         int from = 0;
         while (from <= text.Length - Literal.Length)
@@ -18,9 +18,9 @@ internal sealed class LiteralPattern(string literal) : SplitPattern
             int at = text.IndexOf(Literal, from, StringComparison.Ordinal);
             if (at < 0)
             {
-                yield break;
+                return;
             }
-            yield return (at, at + Literal.Length);
+            output.Add((at, at + Literal.Length));
             from = at + Literal.Length;
         }
     }

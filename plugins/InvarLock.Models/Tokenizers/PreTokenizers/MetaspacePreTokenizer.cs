@@ -10,6 +10,8 @@ internal sealed class MetaspacePreTokenizer(char replacement, MetaspacePrependSc
     private readonly string _replacement = replacement.ToString();
     private readonly CharClassPattern _splitPattern = new(r => r.Value == replacement);
 
+    public bool NeedsAlignment(bool piecesMayBeSlices) => piecesMayBeSlices && scheme == MetaspacePrependScheme.First;
+
     public void PreTokenize(List<NormalizedText> pieces)
     {
         var output = new List<NormalizedText>(pieces.Count * 4);
@@ -17,7 +19,7 @@ internal sealed class MetaspacePreTokenizer(char replacement, MetaspacePrependSc
         {
             if (piece.Text.Contains(' ', StringComparison.Ordinal))
             {
-                var builder = new NormalizedText.Builder(piece.Length);
+                var builder = piece.NewBuilder(piece.Length);
                 for (int i = 0; i < piece.Length; i++)
                 {
                     builder.Append(piece.Text[i] == ' ' ? replacement : piece.Text[i], piece.Starts[i], piece.Ends[i]);

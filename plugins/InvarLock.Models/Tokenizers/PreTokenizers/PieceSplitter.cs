@@ -7,16 +7,40 @@ namespace InvarLock.Models.Tokenizers.PreTokenizers;
 /// dropped after the behavior has been applied.</summary>
 internal static class PieceSplitter
 {
+    /// <summary>Scratch lists, one set per thread, so that splitting a piece allocates only its slices.</summary>
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    /// <summary>The largest scratch list kept for the next split; a larger one (a multi-MB piece) is let go.</summary>
+    private const int MaxKeptScratch = 1 << 16;
+
     public static void Split(NormalizedText piece, SplitPattern pattern, SplitBehavior behavior, bool invert, List<NormalizedText> output)
+    {
+        var scratch = t_scratch ??= new Scratch();
+        Split(piece, pattern, behavior, invert, output, scratch);
+        if (scratch.Matches.Capacity > MaxKeptScratch || scratch.Segments.Capacity > MaxKeptScratch || scratch.Kept.Capacity > MaxKeptScratch)
+        {
+            t_scratch = null;
+        }
+    }
+
+    private static void Split(NormalizedText piece, SplitPattern pattern, SplitBehavior behavior, bool invert, List<NormalizedText> output,
+        Scratch scratch)
     {
         string text = piece.Text;
         if (text.Length == 0)
         {
             return;
         }
-        var segments = new List<(int Start, int End, bool IsMatch)>();
+        var matches = scratch.Matches;
+        var segments = scratch.Segments;
+        var kept = scratch.Kept;
+        matches.Clear();
+        segments.Clear();
+        kept.Clear();
+        pattern.Matches(text, matches);
         int previous = 0;
-        foreach (var (start, end) in pattern.Matches(text))
+        foreach (var (start, end) in matches)
         {
             if (previous != start)
             {
@@ -30,7 +54,6 @@ internal static class PieceSplitter
             segments.Add((previous, text.Length, invert));
         }
 
-        var kept = new List<(int Start, int End)>(segments.Count);
         switch (behavior)
         {
             case SplitBehavior.Isolated:
@@ -114,6 +137,15 @@ internal static class PieceSplitter
                 output.Add(piece.Slice(start, end));
             }
         }
+    }
+
+    private sealed class Scratch
+    {
+        public List<(int Start, int End)> Matches { get; } = [];
+
+        public List<(int Start, int End, bool IsMatch)> Segments { get; } = [];
+
+        public List<(int Start, int End)> Kept { get; } = [];
     }
 
     /// <summary>Applies <see cref="Split"/> to every piece of <paramref name="pieces"/>.</summary>

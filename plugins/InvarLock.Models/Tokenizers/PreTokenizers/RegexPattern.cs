@@ -44,16 +44,17 @@ internal sealed class RegexPattern : SplitPattern
     /// <summary>The pattern as written in the file.</summary>
     public string Pattern { get; }
 
-    public override IEnumerable<(int Start, int End)> Matches(string text)
+    public override void Matches(string text, List<(int Start, int End)> output)
     {
         if (_substituteSupplementary && text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
         {
-            return MatchesWithStandIns(text);
+            MatchesWithStandIns(text, output);
+            return;
         }
-        return MatchesOn(text, null);
+        MatchesOn(text, null, output);
     }
 
-    private IEnumerable<(int Start, int End)> MatchesWithStandIns(string text)
+    private void MatchesWithStandIns(string text, List<(int Start, int End)> output)
     {
         var standIn = new StringBuilder(text.Length);
         var realIndex = new List<int>(text.Length + 1);
@@ -72,33 +73,23 @@ internal sealed class RegexPattern : SplitPattern
             }
         }
         realIndex.Add(text.Length);
-        return MatchesOn(standIn.ToString(), realIndex);
+        MatchesOn(standIn.ToString(), realIndex, output);
     }
 
-    private IEnumerable<(int Start, int End)> MatchesOn(string text, List<int>? realIndex)
+    private void MatchesOn(string text, List<int>? realIndex, List<(int Start, int End)> output)
     {
-        Match match;
         try
         {
-            match = _regex.Match(text);
+            foreach (ValueMatch match in _regex.EnumerateMatches(text))
+            {
+                int start = match.Index;
+                int end = match.Index + match.Length;
+                output.Add(realIndex is null ? (start, end) : (realIndex[start], realIndex[end]));
+            }
         }
         catch (RegexMatchTimeoutException)
         {
             throw TooSlow();
-        }
-        while (match.Success)
-        {
-            int start = match.Index;
-            int end = match.Index + match.Length;
-            yield return realIndex is null ? (start, end) : (realIndex[start], realIndex[end]);
-            try
-            {
-                match = match.NextMatch();
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                throw TooSlow();
-            }
         }
     }
 
