@@ -93,6 +93,8 @@ internal sealed class PrecompiledNormalizer : INormalizer
             return;
         }
         NormalizedText.Builder? builder = null;
+        // Read once: an untracked piece hands out fresh zero arrays.
+        int[] starts = text.Starts, ends = text.Ends;
         Span<byte> key = stackalloc byte[16];
         int copied = 0;
         for (int i = 0; i < source.Length;)
@@ -104,8 +106,8 @@ internal sealed class PrecompiledNormalizer : INormalizer
                 int n = Encoding.UTF8.GetBytes(cluster, key);
                 if (Lookup(key[..n]) is { } whole)
                 {
-                    builder = CopyUpTo(text, builder, copied, i);
-                    builder.Append(whole, text.Starts[i], text.Ends[i + clusterLength - 1]);
+                    builder = CopyUpTo(text, starts, ends, builder, copied, i);
+                    builder.Append(whole, starts[i], ends[i + clusterLength - 1]);
                     i += clusterLength;
                     copied = i;
                     continue;
@@ -118,8 +120,8 @@ internal sealed class PrecompiledNormalizer : INormalizer
                 int n = rune.EncodeToUtf8(key);
                 if (Lookup(key[..n]) is { } replacement)
                 {
-                    builder = CopyUpTo(text, builder, copied, i);
-                    builder.Append(replacement, text.Starts[i], text.Ends[i + width - 1]);
+                    builder = CopyUpTo(text, starts, ends, builder, copied, i);
+                    builder.Append(replacement, starts[i], ends[i + width - 1]);
                     copied = i + width;
                 }
                 i += width;
@@ -129,18 +131,18 @@ internal sealed class PrecompiledNormalizer : INormalizer
         {
             return;
         }
-        CopyUpTo(text, builder, copied, source.Length);
+        CopyUpTo(text, starts, ends, builder, copied, source.Length);
         text.Replace(builder);
     }
 
     /// <summary>Appends the unchanged chars [<paramref name="from"/>, <paramref name="to"/>) with their own alignment,
     /// starting the builder at the first replacement.</summary>
-    private static NormalizedText.Builder CopyUpTo(NormalizedText text, NormalizedText.Builder? builder, int from, int to)
+    private static NormalizedText.Builder CopyUpTo(NormalizedText text, int[] starts, int[] ends, NormalizedText.Builder? builder, int from, int to)
     {
-        builder ??= new NormalizedText.Builder(text.Length + 8);
+        builder ??= text.NewBuilder(text.Length + 8);
         for (int k = from; k < to; k++)
         {
-            builder.Append(text.Text[k], text.Starts[k], text.Ends[k]);
+            builder.Append(text.Text[k], starts[k], ends[k]);
         }
         return builder;
     }
