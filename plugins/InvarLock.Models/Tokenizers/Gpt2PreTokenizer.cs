@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using InvarLock.Models.Tokenizers.Text;
 
 namespace InvarLock.Models.Tokenizers;
 
@@ -15,16 +14,6 @@ namespace InvarLock.Models.Tokenizers;
 /// agree on every character assigned up to that version; they may differ on characters assigned later.</para></summary>
 internal static class Gpt2PreTokenizer
 {
-    private enum CharClass : byte
-    {
-        Letter,
-        Number,
-        Space,
-        Other,
-    }
-
-    private static readonly CharClass[] AsciiClasses = BuildAsciiClasses();
-
     /// <summary>Returns the length of the pre-token that starts at <paramref name="start"/> (which must be inside
     /// <paramref name="text"/>).</summary>
     public static int NextTokenLength(ReadOnlySpan<char> text, int start)
@@ -41,20 +30,20 @@ internal static class Gpt2PreTokenizer
 
         if (c == ' ' && start + 1 < text.Length)
         {
-            var following = Classify(text, start + 1, out _);
-            if (following != CharClass.Space)
+            var following = ScanClassifier.Classify(text, start + 1, out _);
+            if (following != ScanClass.Space)
             {
                 return RunEnd(text, start + 1, following) - start;
             }
         }
 
-        var cls = Classify(text, start, out _);
-        if (cls != CharClass.Space)
+        var cls = ScanClassifier.Classify(text, start, out _);
+        if (cls != ScanClass.Space)
         {
             return RunEnd(text, start, cls) - start;
         }
 
-        int end = RunEnd(text, start, CharClass.Space);
+        int end = RunEnd(text, start, ScanClass.Space);
         if (end == text.Length || end - start == 1)
         {
             return end - start;
@@ -82,62 +71,17 @@ internal static class Gpt2PreTokenizer
         return (a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l') ? 3 : 0;
     }
 
-    private static int RunEnd(ReadOnlySpan<char> text, int start, CharClass cls)
+    private static int RunEnd(ReadOnlySpan<char> text, int start, ScanClass cls)
     {
         int i = start;
         while (i < text.Length)
         {
-            if (Classify(text, i, out int width) != cls)
+            if (ScanClassifier.Classify(text, i, out int width) != cls)
             {
                 break;
             }
             i += width;
         }
         return i;
-    }
-
-    private static CharClass Classify(ReadOnlySpan<char> text, int index, out int width)
-    {
-        char c = text[index];
-        width = 1;
-        if (c < 128)
-        {
-            return AsciiClasses[c];
-        }
-        if (char.IsWhiteSpace(c))
-        {
-            return CharClass.Space;
-        }
-        UnicodeCategory category;
-        if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
-        {
-            width = 2;
-            category = Rune.GetUnicodeCategory(new Rune(c, text[index + 1]));
-        }
-        else
-        {
-            category = CharUnicodeInfo.GetUnicodeCategory(c);
-        }
-        return FromCategory(category);
-    }
-
-    private static CharClass FromCategory(UnicodeCategory category) => category switch
-    {
-        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => CharClass.Letter,
-        UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => CharClass.Number,
-        _ => CharClass.Other,
-    };
-
-    private static CharClass[] BuildAsciiClasses()
-    {
-        var classes = new CharClass[128];
-        for (int c = 0; c < 128; c++)
-        {
-            classes[c] = char.IsWhiteSpace((char)c)
-                ? CharClass.Space
-                : FromCategory(CharUnicodeInfo.GetUnicodeCategory((char)c));
-        }
-        return classes;
     }
 }

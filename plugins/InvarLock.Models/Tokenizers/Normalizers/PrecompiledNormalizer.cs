@@ -93,7 +93,7 @@ internal sealed class PrecompiledNormalizer : INormalizer
             return;
         }
         NormalizedText.Builder? builder = null;
-        // Read once: an untracked piece hands out fresh zero arrays.
+        // Read the alignment arrays once (an untracked piece hands out a shared array of zeros).
         int[] starts = text.Starts, ends = text.Ends;
         Span<byte> key = stackalloc byte[16];
         int copied = 0;

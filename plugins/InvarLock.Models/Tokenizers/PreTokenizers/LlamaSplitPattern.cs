@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using InvarLock.Models.Tokenizers.Text;
 
 namespace InvarLock.Models.Tokenizers.PreTokenizers;
 
@@ -30,16 +30,6 @@ internal sealed class LlamaSplitPattern : SplitPattern
 
     /// <summary>Qwen2's (and Qwen2.5's, Qwen3's) pattern: Llama 3's with single digits.</summary>
     public const string Qwen2Regex = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
-
-    private enum CharClass : byte
-    {
-        Letter,
-        Number,
-        Space,
-        Other,
-    }
-
-    private static readonly CharClass[] AsciiClasses = BuildAsciiClasses();
 
     private readonly int _maxDigits;
 
@@ -79,18 +69,18 @@ internal sealed class LlamaSplitPattern : SplitPattern
         {
             return contraction;
         }
-        var cls = Classify(text, start, out int width);
+        var cls = ScanClassifier.Classify(text, start, out int width);
         int next = start + width;
         switch (cls)
         {
-            case CharClass.Letter:
-                return RunEnd(text, next, CharClass.Letter);
-            case CharClass.Number:
+            case ScanClass.Letter:
+                return RunEnd(text, next, ScanClass.Letter);
+            case ScanClass.Number:
             {
                 int end = next;
                 for (int digits = 1; digits < _maxDigits && end < text.Length; digits++)
                 {
-                    if (Classify(text, end, out int w) != CharClass.Number)
+                    if (ScanClassifier.Classify(text, end, out int w) != ScanClass.Number)
                     {
                         break;
                     }
@@ -101,20 +91,20 @@ internal sealed class LlamaSplitPattern : SplitPattern
         }
         // [^\r\n\p{L}\p{N}]?\p{L}+ with the optional scalar present.
         bool isNewline = c is '\r' or '\n';
-        if (!isNewline && next < text.Length && Classify(text, next, out _) == CharClass.Letter)
+        if (!isNewline && next < text.Length && ScanClassifier.Classify(text, next, out _) == ScanClass.Letter)
         {
-            return RunEnd(text, next, CharClass.Letter);
+            return RunEnd(text, next, ScanClass.Letter);
         }
-        if (cls == CharClass.Other)
+        if (cls == ScanClass.Other)
         {
-            return NewlinesEnd(text, RunEnd(text, next, CharClass.Other));
+            return NewlinesEnd(text, RunEnd(text, next, ScanClass.Other));
         }
         // cls is Space from here on.
-        if (c == ' ' && next < text.Length && Classify(text, next, out int otherWidth) == CharClass.Other)
+        if (c == ' ' && next < text.Length && ScanClassifier.Classify(text, next, out int otherWidth) == ScanClass.Other)
         {
-            return NewlinesEnd(text, RunEnd(text, next + otherWidth, CharClass.Other));
+            return NewlinesEnd(text, RunEnd(text, next + otherWidth, ScanClass.Other));
         }
-        int runEnd = RunEnd(text, next, CharClass.Space);
+        int runEnd = RunEnd(text, next, ScanClass.Space);
         for (int k = runEnd - 1; k >= start; k--)
         {
             if (text[k] is '\r' or '\n')
@@ -160,51 +150,12 @@ internal sealed class LlamaSplitPattern : SplitPattern
         return position;
     }
 
-    private static int RunEnd(string text, int position, CharClass cls)
+    private static int RunEnd(string text, int position, ScanClass cls)
     {
-        while (position < text.Length && Classify(text, position, out int width) == cls)
+        while (position < text.Length && ScanClassifier.Classify(text, position, out int width) == cls)
         {
             position += width;
         }
         return position;
-    }
-
-    private static CharClass Classify(string text, int index, out int width)
-    {
-        char c = text[index];
-        if (c < 128)
-        {
-            width = 1;
-            return AsciiClasses[c];
-        }
-        if (char.IsHighSurrogate(c) && index + 1 < text.Length && char.IsLowSurrogate(text[index + 1]))
-        {
-            width = 2;
-            return FromCategory(CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[index + 1])));
-        }
-        width = 1;
-        return char.IsWhiteSpace(c) ? CharClass.Space : FromCategory(CharUnicodeInfo.GetUnicodeCategory(c));
-    }
-
-    private static CharClass FromCategory(UnicodeCategory category) => category switch
-    {
-        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => CharClass.Letter,
-        UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => CharClass.Number,
-        UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator => CharClass.Space,
-        _ => CharClass.Other,
-    };
-
-    private static CharClass[] BuildAsciiClasses()
-    {
-        var classes = new CharClass[128];
-        for (int c = 0; c < 128; c++)
-        {
-            classes[c] = char.IsAsciiLetter((char)c) ? CharClass.Letter
-                : char.IsAsciiDigit((char)c) ? CharClass.Number
-                : char.IsWhiteSpace((char)c) ? CharClass.Space
-                : CharClass.Other;
-        }
-        return classes;
     }
 }
